@@ -1,0 +1,21 @@
+export { canonicalJson } from "./canonical.js";
+export {
+  computeRecordHash,
+  GENESIS_HASH,
+  normalizeEntry,
+  type RecordPlacement,
+  recordHashText,
+  sealRecord,
+} from "./chain.js";
+export { INSTANT_FORMAT, parseInstant } from "./instant.js";
+export type {
+  AuditEntryInput,
+  AuditRecord,
+  AuditVersions,
+  ChainHead,
+  HashFn,
+  VerifyFailure,
+  VerifyFailureReason,
+  VerifyResult,
+} from "./types.js";
+export { ChainVerifier, verifyChain } from "./verify.js";
