@@ -1,0 +1,265 @@
+import { createHash } from "node:crypto";
+import { type AuditRecord, type HashFn, parseInstant, type VerifyResult } from "../core/audit/index.js";
+import { ChipGateError, type Issue } from "../core/errors.js";
+import type { ListFilter, TimeRange } from "./audit-store.js";
+
+export const sha256: HashFn = (text) => createHash("sha256").update(text, "utf8").digest("hex");
+
+/** Rows fetched per query by `stream` and `verify`. */
+export const CHUNK = 500;
+/** Most appends written in one transaction. */
+export const MAX_BATCH = 256;
+
+export function storeError(message: string, cause?: unknown): ChipGateError {
+  const detail =
+    cause instanceof Error ? `: ${cause.message}` : cause === undefined ? "" : `: ${String(cause)}`;
+  return new ChipGateError("AUDIT_STORE_ERROR", `${message}${detail}`);
+}
+
+/** One row of `audit_records`, as both dialects name the columns. */
+export interface RecordRow {
+  seq: number | string;
+  id: string;
+  recorded_at: string;
+  kind: string;
+  actor: string;
+  outcome: string | null;
+  input_json: string;
+  output_json: string;
+  engine_version: string;
+  rule_data_version: string;
+  screening_data_version: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export const RECORD_COLUMNS =
+  "seq, id, recorded_at, kind, actor, outcome, input_json, output_json, engine_version, rule_data_version, screening_data_version, prev_hash, hash";
+
+export function rowToRecord(row: RecordRow): AuditRecord {
+  return {
+    kind: row.kind as "decision",
+    actor: row.actor,
+    input: JSON.parse(row.input_json),
+    output: JSON.parse(row.output_json),
+    ...(row.outcome === null ? {} : { outcome: row.outcome }),
+    versions: {
+      engine: row.engine_version,
+      ruleData: row.rule_data_version,
+      screeningData: row.screening_data_version,
+    },
+    seq: Number(row.seq),
+    id: row.id,
+    recordedAt: row.recorded_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Column values in RECORD_COLUMNS order. `input`/`output` are stored as canonical JSON text, exactly as hashed. */
+export function recordToParams(record: AuditRecord, canonical: (v: unknown) => string): unknown[] {
+  return [
+    record.seq,
+    record.id,
+    record.recordedAt,
+    record.kind,
+    record.actor,
+    record.outcome ?? null,
+    canonical(record.input),
+    canonical(record.output),
+    record.versions.engine,
+    record.versions.ruleData,
+    record.versions.screeningData,
+    record.prevHash,
+    record.hash,
+  ];
+}
+
+export interface NormalizedFilter {
+  from?: string;
+  to?: string;
+  outcome?: string;
+  actor?: string;
+  limit: number;
+  afterSeq?: number;
+  order: "asc" | "desc";
+}
+
+export function normalizeRange(range: TimeRange = {}): { from?: string; to?: string } {
+  return {
+    ...(range.from === undefined ? {} : { from: parseInstant(range.from, "from") }),
+    ...(range.to === undefined ? {} : { to: parseInstant(range.to, "to") }),
+  };
+}
+
+export function normalizeFilter(filter: ListFilter = {}): NormalizedFilter {
+  const issues: Issue[] = [];
+  const limit = filter.limit ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    issues.push({ path: "limit", message: "must be an integer from 1 to 1000" });
+  }
+  if (filter.order !== undefined && filter.order !== "asc" && filter.order !== "desc") {
+    issues.push({ path: "order", message: 'must be "asc" or "desc"' });
+  }
+  let afterSeq: number | undefined;
+  if (filter.cursor !== undefined) {
+    afterSeq = decodeCursor(filter.cursor);
+    if (afterSeq === undefined) issues.push({ path: "cursor", message: "is not a cursor returned by list" });
+  }
+  for (const key of ["outcome", "actor"] as const) {
+    if (filter[key] !== undefined && typeof filter[key] !== "string") {
+      issues.push({ path: key, message: "must be a string" });
+    }
+  }
+  let range: { from?: string; to?: string } = {};
+  try {
+    range = normalizeRange(filter);
+  } catch (error) {
+    if (!(error instanceof ChipGateError)) throw error;
+    issues.push(...error.issues);
+  }
+  if (issues.length > 0) {
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join("\n");
+    throw new ChipGateError("INVALID_INPUT", `Invalid audit list filter:\n${lines}`, issues);
+  }
+  return {
+    ...range,
+    ...(filter.outcome === undefined ? {} : { outcome: filter.outcome }),
+    ...(filter.actor === undefined ? {} : { actor: filter.actor }),
+    limit,
+    ...(afterSeq === undefined ? {} : { afterSeq }),
+    order: filter.order ?? "asc",
+  };
+}
+
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`seq:${seq}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): number | undefined {
+  const m = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * WHERE clause and parameters for a list or stream query; `placeholder(n)` gives the dialect's n-th (1-based)
+ * parameter marker.
+ */
+export function whereClause(
+  filter: Partial<NormalizedFilter>,
+  placeholder: (n: number) => string,
+): { sql: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql.replace("?", placeholder(params.length)));
+  };
+  if (filter.from !== undefined) add("recorded_at >= ?", filter.from);
+  if (filter.to !== undefined) add("recorded_at < ?", filter.to);
+  if (filter.outcome !== undefined) add("outcome = ?", filter.outcome);
+  if (filter.actor !== undefined) add("actor = ?", filter.actor);
+  if (filter.afterSeq !== undefined) add(filter.order === "desc" ? "seq < ?" : "seq > ?", filter.afterSeq);
+  return { sql: conditions.length ? `WHERE ${conditions.join(" AND ")}` : "", params };
+}
+
+/** Builds a page from `limit + 1` fetched rows. */
+export function toPage(rows: RecordRow[], limit: number): { records: AuditRecord[]; nextCursor?: string } {
+  const records = rows.slice(0, limit).map(rowToRecord);
+  const last = records[records.length - 1];
+  return rows.length > limit && last ? { records, nextCursor: encodeCursor(last.seq) } : { records };
+}
+
+/** The later of two ISO instants in `YYYY-MM-DDTHH:mm:ss.sssZ` form, which compare as strings. */
+export function notBefore(now: string, previous: string): string {
+  return now < previous ? previous : now;
+}
+
+interface Waiter<T, R> {
+  item: T;
+  resolve: (value: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: items enqueued while a batch is being written wait and go together into the next batch;
+ * an idle queue waits one `setImmediate` so that appends issued in the same tick share a transaction.
+ * Every promise settles only after `write` for its batch settled, so nothing resolves before its commit.
+ */
+export class GroupCommitQueue<T, R> {
+  private pending: Waiter<T, R>[] = [];
+  private running: Promise<void> | undefined;
+  private scheduled = false;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<R[]> | R[],
+    private readonly maxBatch = MAX_BATCH,
+  ) {}
+
+  enqueue(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when nothing is queued or being written. */
+  async drain(): Promise<void> {
+    while (this.running || this.scheduled || this.pending.length > 0) {
+      if (this.running) await this.running;
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private schedule(): void {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running = this.flush().finally(() => {
+        this.running = undefined;
+        if (this.pending.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      try {
+        const results = await this.write(batch.map((w) => w.item));
+        batch.forEach((w, i) => {
+          w.resolve(results[i] as R);
+        });
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+  }
+}
+
+/** A database URL safe to print: the password is replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable database URL)";
+  }
+}
+
+/** The verdict when the head row itself is gone: the trail was tampered with, whatever the records say. */
+export function headMissing(result: VerifyResult): VerifyResult {
+  if (!result.ok) return result;
+  return {
+    ...result,
+    ok: false,
+    firstBad: {
+      seq: (result.head?.seq ?? 0) + 1,
+      id: null,
+      reason: "truncated",
+      message: "the audit_head row is missing, so a removed tail cannot be ruled out",
+    },
+  };
+}

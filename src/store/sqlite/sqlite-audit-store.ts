@@ -1,0 +1,254 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import {
+  type AuditEntryInput,
+  type AuditRecord,
+  type ChainHead,
+  ChainVerifier,
+  canonicalJson,
+  normalizeEntry,
+  sealRecord,
+} from "../../core/audit/index.js";
+import type { AuditStore, ListFilter, ListPage, TimeRange, VerifyOptions } from "../audit-store.js";
+import {
+  CHUNK,
+  GroupCommitQueue,
+  headMissing,
+  normalizeFilter,
+  normalizeRange,
+  notBefore,
+  RECORD_COLUMNS,
+  type RecordRow,
+  recordToParams,
+  rowToRecord,
+  sha256,
+  storeError,
+  toPage,
+  whereClause,
+} from "../common.js";
+import { sqliteMigrations } from "./migrations.js";
+
+type Db = Database.Database;
+
+interface HeadRow {
+  seq: number;
+  hash: string;
+  recorded_at: string;
+}
+
+export interface SqliteAuditStoreOptions {
+  /** Path of the database file; its directory is created if missing. */
+  file: string;
+  /** Clock for `recordedAt`; tests pass a fixed one. */
+  now?: () => Date;
+}
+
+/**
+ * The embedded adapter: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk (the WAL is
+ * fsynced) when better-sqlite3 returns from it. Several processes may share the file: appends take the write
+ * lock with BEGIN IMMEDIATE before reading the head.
+ */
+export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Promise<AuditStore> {
+  const { file } = options;
+  const now = options.now ?? (() => new Date());
+  let db: Db;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    db = openConnection(file, false);
+    migrate(db);
+  } catch (error) {
+    throw storeError(`cannot open the SQLite audit trail at ${file}`, error);
+  }
+
+  const selectHead = db.prepare<[], HeadRow>("SELECT seq, hash, recorded_at FROM audit_head WHERE id = 1");
+  const insert = db.prepare(
+    `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${Array(13).fill("?").join(", ")})`,
+  );
+  const moveHead = db.prepare("UPDATE audit_head SET seq = ?, hash = ?, recorded_at = ? WHERE id = 1");
+  const selectById = db.prepare<[string], RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE id = ?`,
+  );
+
+  const appendBatch = db.transaction((entries: AuditEntryInput[]): AuditRecord[] => {
+    const head = selectHead.get();
+    if (!head) throw new Error("the audit_head row is missing");
+    let prev = { seq: head.seq, hash: head.hash };
+    const recordedAt = notBefore(now().toISOString(), head.recorded_at);
+    const records = entries.map((entry) => {
+      const record = sealRecord(
+        entry,
+        { seq: prev.seq + 1, id: randomUUID(), recordedAt, prevHash: prev.hash },
+        sha256,
+      );
+      insert.run(...recordToParams(record, canonicalJson));
+      prev = record;
+      return record;
+    });
+    moveHead.run(prev.seq, prev.hash, recordedAt);
+    return records;
+  });
+
+  // better-sqlite3 commits synchronously: when immediate() returns, COMMIT has run and (synchronous=FULL)
+  // the WAL is fsynced, so resolving right after is resolving after durability.
+  const queue = new GroupCommitQueue<AuditEntryInput, AuditRecord>((entries) => {
+    try {
+      return appendBatch.immediate(entries);
+    } catch (error) {
+      throw storeError(`cannot append to the SQLite audit trail at ${file}`, error);
+    }
+  });
+  let closed = false;
+
+  function guard(): void {
+    if (closed) throw storeError("the audit store is closed");
+  }
+
+  function read<T>(what: string, fn: () => T): T {
+    guard();
+    try {
+      return fn();
+    } catch (error) {
+      throw storeError(`cannot ${what} the SQLite audit trail at ${file}`, error);
+    }
+  }
+
+  return {
+    dialect: "sqlite",
+    location: file,
+
+    async append(entry) {
+      guard();
+      return queue.enqueue(normalizeEntry(entry));
+    },
+
+    async get(id) {
+      const row = read("read", () => selectById.get(id));
+      return row ? rowToRecord(row) : undefined;
+    },
+
+    async list(filter: ListFilter = {}): Promise<ListPage> {
+      const f = normalizeFilter(filter);
+      const where = whereClause(f, () => "?");
+      const rows = read("list", () =>
+        db
+          .prepare<unknown[], RecordRow>(
+            `SELECT ${RECORD_COLUMNS} FROM audit_records ${where.sql} ORDER BY seq ${f.order === "desc" ? "DESC" : "ASC"} LIMIT ?`,
+          )
+          .all(...where.params, f.limit + 1),
+      );
+      return toPage(rows, f.limit);
+    },
+
+    async *stream(range: TimeRange = {}) {
+      const r = normalizeRange(range);
+      let afterSeq = 0;
+      for (;;) {
+        const where = whereClause({ ...r, afterSeq }, () => "?");
+        const rows = read("read", () =>
+          db
+            .prepare<unknown[], RecordRow>(
+              `SELECT ${RECORD_COLUMNS} FROM audit_records ${where.sql} ORDER BY seq LIMIT ?`,
+            )
+            .all(...where.params, CHUNK),
+        );
+        for (const row of rows) yield rowToRecord(row);
+        const last = rows[rows.length - 1];
+        if (rows.length < CHUNK || !last) return;
+        afterSeq = Number(last.seq);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+
+    async verify(verifyOptions: VerifyOptions = {}) {
+      guard();
+      // A separate connection holding one read transaction sees one snapshot (WAL), so appends made meanwhile
+      // by this or another process neither appear half-way nor look like rows beyond the head.
+      let reader: Db;
+      try {
+        reader = openConnection(file, true);
+      } catch (error) {
+        throw storeError(`cannot open the SQLite audit trail at ${file} for verification`, error);
+      }
+      try {
+        reader.exec("BEGIN");
+        const head = reader
+          .prepare<[], HeadRow>("SELECT seq, hash, recorded_at FROM audit_head WHERE id = 1")
+          .get();
+        const chunk = reader.prepare<[number, number], RecordRow>(
+          `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > ? ORDER BY seq LIMIT ?`,
+        );
+        const verifier = new ChainVerifier(sha256, verifyOptions.anchors);
+        let afterSeq = 0;
+        walk: for (;;) {
+          const rows = chunk.all(afterSeq, CHUNK);
+          for (const row of rows) if (!verifier.push(rowToRecord(row))) break walk;
+          const last = rows[rows.length - 1];
+          if (rows.length < CHUNK || !last) break;
+          afterSeq = Number(last.seq);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        reader.exec("COMMIT");
+        return head ? verifier.finish({ seq: head.seq, hash: head.hash }) : headMissing(verifier.finish());
+      } catch (error) {
+        throw storeError(`cannot verify the SQLite audit trail at ${file}`, error);
+      } finally {
+        reader.close();
+      }
+    },
+
+    async head(): Promise<ChainHead> {
+      const head = read("read", () => selectHead.get());
+      if (!head) throw storeError(`the audit_head row of ${file} is missing`);
+      return { seq: head.seq, hash: head.hash };
+    },
+
+    async ping() {
+      read("reach", () => db.prepare("SELECT 1").get());
+    },
+
+    async close() {
+      if (closed) return;
+      await queue.drain();
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+function openConnection(file: string, readonly: boolean): Db {
+  const db = new Database(file, { readonly, fileMustExist: readonly });
+  // Waits for another process's write lock instead of failing at once.
+  db.pragma("busy_timeout = 10000");
+  if (!readonly) {
+    const mode = db.pragma("journal_mode = WAL", { simple: true });
+    if (String(mode).toLowerCase() !== "wal")
+      throw new Error(`journal_mode is ${mode}, WAL could not be enabled`);
+  }
+  db.pragma("synchronous = FULL");
+  return db;
+}
+
+function migrate(db: Db): void {
+  db.transaction(() => {
+    db.exec(
+      "CREATE TABLE IF NOT EXISTS chipgate_audit_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    );
+    const done = new Set(
+      db
+        .prepare<[], { version: number }>("SELECT version FROM chipgate_audit_migrations")
+        .all()
+        .map((r) => r.version),
+    );
+    for (const m of sqliteMigrations) {
+      if (done.has(m.version)) continue;
+      db.exec(m.sql);
+      db.prepare("INSERT INTO chipgate_audit_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+    }
+  }).immediate();
+}

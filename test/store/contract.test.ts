@@ -1,0 +1,4 @@
+import { describeStore } from "./contract.js";
+import { targets } from "./harness.js";
+
+for (const target of targets) describeStore(target);
