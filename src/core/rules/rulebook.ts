@@ -1,0 +1,275 @@
+import type { z } from "zod";
+import { ChipGateError } from "../errors.js";
+import {
+  type Cite,
+  type CountryGroupData,
+  countryGroupsFile,
+  type EccnVersionData,
+  type Exclusion,
+  eccnFile,
+  type Mode,
+  type Paragraph,
+  type RuleVersionData,
+  type Source,
+  sourcesFile,
+  technicalNotesFile,
+  versionsFile,
+} from "./schema.js";
+
+/** One rule-data file, already parsed from YAML, with the path used in error messages. */
+export interface RuleDataDocument {
+  file: string;
+  kind: "sources" | "versions" | "eccn" | "country-groups" | "technical-notes";
+  data: unknown;
+}
+
+/** A citation ready to show: the legal source, the pinpoint and how it was evidenced. */
+export interface Citation {
+  source: string;
+  text: string;
+  pinpoint: string;
+  evidence: Cite["evidence"];
+  url: string;
+}
+
+export interface CitedParagraph extends Paragraph {
+  cite: Cite;
+  uncertain: string[];
+}
+export interface CitedExclusion extends Exclusion {
+  cite: Cite;
+  uncertain: string[];
+}
+
+/** An ECCN as in force between `from` and `to` (exclusive; undefined = still in force). */
+export interface EccnVersion {
+  eccn: string;
+  from: string;
+  to?: string;
+  compliance?: string;
+  cite: Cite;
+  notes?: string;
+  uncertain: string[];
+  exclusions: CitedExclusion[];
+  paragraphs: CitedParagraph[];
+  contains: Record<string, string>;
+  zParagraphs: string[];
+}
+
+export interface RuleVersion extends RuleVersionData {
+  modes: Mode[];
+}
+
+export interface CountryGroup extends CountryGroupData {
+  name: string;
+}
+
+/** The whole body of rule data, validated, with lookups by date. Immutable once built. */
+export interface RuleBook {
+  /** Content hash of the data files, given by the loader. */
+  readonly version: string;
+  readonly lastReviewed: string;
+  readonly sources: Readonly<Record<string, Source>>;
+  readonly bitLength: Readonly<Record<string, number>>;
+  readonly tf32AlternativeBitLength: number;
+  readonly technicalNotesCite: Cite;
+  readonly ruleVersions: readonly RuleVersion[];
+  readonly groups: Readonly<Record<string, CountryGroup>>;
+  readonly destinationAliases: Readonly<Record<string, { as: string; cite: Cite }>>;
+  cite(c: Cite): Citation;
+  eccnAt(eccn: string, date: string): EccnVersion | undefined;
+  eccnVersions(eccn: string): readonly EccnVersion[];
+  ruleVersionAt(date: string, mode: Mode): RuleVersion | undefined;
+  groupMembersAt(group: string, date: string): ReadonlySet<string>;
+}
+
+function fail(file: string, path: readonly PropertyKey[], message: string): never {
+  const where = path.length ? path.map(String).join(".") : "(root)";
+  throw new ChipGateError("RULE_DATA_INVALID", `${file}: ${where}: ${message}`, [
+    { path: `${file}#${where}`, message },
+  ]);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, doc: RuleDataDocument): T {
+  const result = schema.safeParse(doc.data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    let message = issue.message;
+    if (issue.code === "unrecognized_keys") message = `unknown key(s): ${issue.keys.join(", ")}`;
+    fail(doc.file, issue.path, message);
+  }
+  return result.data;
+}
+
+function checkAscending(file: string, path: string, dates: readonly string[]): void {
+  for (let i = 1; i < dates.length; i++) {
+    if (dates[i]! <= dates[i - 1]!) {
+      fail(
+        file,
+        [path, i, "from"],
+        `dates must be strictly increasing (no overlap): ${dates[i]} does not follow ${dates[i - 1]}`,
+      );
+    }
+  }
+}
+
+/** Validates every document and cross-references them, throwing RULE_DATA_INVALID naming file and field. */
+export function buildRuleBook(docs: readonly RuleDataDocument[], version: string): RuleBook {
+  const byKind = (kind: RuleDataDocument["kind"]) => docs.filter((d) => d.kind === kind);
+  const single = (kind: RuleDataDocument["kind"]) => {
+    const found = byKind(kind);
+    if (found.length !== 1) {
+      throw new ChipGateError(
+        "RULE_DATA_INVALID",
+        `rule data: expected exactly one '${kind}' file, found ${found.length}`,
+      );
+    }
+    return found[0]!;
+  };
+
+  const sourcesDoc = single("sources");
+  const sources = parseWith(sourcesFile, sourcesDoc).sources;
+  const checkCite = (file: string, path: PropertyKey[], c: Cite) => {
+    if (!sources[c.source])
+      fail(file, [...path, "source"], `unknown source '${c.source}' (not in sources.yaml)`);
+  };
+
+  const notesDoc = single("technical-notes");
+  const notes = parseWith(technicalNotesFile, notesDoc);
+  checkCite(notesDoc.file, ["cite"], notes.cite);
+
+  const versionsDoc = single("versions");
+  const versions = parseWith(versionsFile, versionsDoc).versions.map(
+    (v): RuleVersion => ({ ...v, modes: v.modes ?? ["as-enforced", "as-codified"] }),
+  );
+  versions.forEach((v, i) => {
+    checkCite(versionsDoc.file, ["versions", i, "cite"], v.cite);
+  });
+  for (const m of ["as-enforced", "as-codified"] as const) {
+    checkAscending(
+      versionsDoc.file,
+      "versions",
+      versions.filter((v) => v.modes.includes(m)).map((v) => v.from),
+    );
+  }
+
+  const groupsDoc = single("country-groups");
+  const groupsData = parseWith(countryGroupsFile, groupsDoc);
+  const groups: Record<string, CountryGroup> = {};
+  for (const [name, g] of Object.entries(groupsData.groups)) {
+    checkCite(groupsDoc.file, ["groups", name, "cite"], g.cite);
+    g.changes?.forEach((c, i) => {
+      checkCite(groupsDoc.file, ["groups", name, "changes", i, "cite"], c.cite);
+      if (c.to !== undefined && c.to <= c.from) {
+        fail(
+          groupsDoc.file,
+          ["groups", name, "changes", i, "to"],
+          `'to' (${c.to}) must be after 'from' (${c.from})`,
+        );
+      }
+    });
+    groups[name] = { ...g, name };
+  }
+  for (const [code, alias] of Object.entries(groupsData.destination_aliases)) {
+    checkCite(groupsDoc.file, ["destination_aliases", code, "cite"], alias.cite);
+  }
+
+  const eccns = new Map<string, EccnVersion[]>();
+  for (const doc of byKind("eccn")) {
+    const data = parseWith(eccnFile, doc);
+    if (eccns.has(data.eccn)) fail(doc.file, ["eccn"], `ECCN ${data.eccn} is defined in more than one file`);
+    checkAscending(
+      doc.file,
+      "versions",
+      data.versions.map((v) => v.from),
+    );
+    const resolved: EccnVersion[] = [];
+    data.versions.forEach((v: EccnVersionData, i) => {
+      const path = ["versions", i];
+      checkCite(doc.file, [...path, "cite"], v.cite);
+      if (v.compliance !== undefined && v.compliance < v.from) {
+        fail(doc.file, [...path, "compliance"], `compliance date ${v.compliance} is before 'from' ${v.from}`);
+      }
+      v.paragraphs?.forEach((p, j) => {
+        if (!p.id.startsWith(data.eccn)) {
+          fail(
+            doc.file,
+            [...path, "paragraphs", j, "id"],
+            `paragraph ${p.id} does not belong to ECCN ${data.eccn}`,
+          );
+        }
+      });
+      const previous = v.keeps_previous ? resolved[resolved.length - 1] : undefined;
+      if (v.keeps_previous && !previous)
+        fail(doc.file, [...path, "keeps_previous"], "the first version has nothing to keep");
+      const own = {
+        paragraphs: (v.paragraphs ?? []).map((p) => ({ ...p, cite: v.cite, uncertain: p.uncertain ?? [] })),
+        exclusions: (v.exclusions ?? []).map((e) => ({ ...e, cite: v.cite, uncertain: e.uncertain ?? [] })),
+      };
+      const next: EccnVersion = {
+        eccn: data.eccn,
+        from: v.from,
+        cite: v.cite,
+        uncertain: [...(previous?.uncertain ?? []), ...(v.uncertain ?? [])],
+        exclusions: [...(previous?.exclusions ?? []), ...own.exclusions],
+        paragraphs: [...(previous?.paragraphs ?? []), ...own.paragraphs],
+        contains: { ...(previous?.contains ?? {}), ...(v.contains ?? {}) },
+        zParagraphs: v.z_paragraphs ?? previous?.zParagraphs ?? [],
+        ...(v.compliance !== undefined && { compliance: v.compliance }),
+        ...(v.notes !== undefined && { notes: v.notes }),
+      };
+      const ids = next.paragraphs.map((p) => p.id);
+      const dup = ids.find((id, k) => ids.indexOf(id) !== k);
+      if (dup) fail(doc.file, [...path, "paragraphs"], `paragraph ${dup} is defined twice in this version`);
+      if (previous) previous.to = v.from;
+      resolved.push(next);
+    });
+    eccns.set(data.eccn, resolved);
+  }
+
+  const lastReviewed = [sourcesDoc, notesDoc, versionsDoc, groupsDoc]
+    .map((d) => (d.data as { last_reviewed: string }).last_reviewed)
+    .sort()[0]!;
+
+  return Object.freeze({
+    version,
+    lastReviewed,
+    sources,
+    bitLength: notes.bit_length,
+    tf32AlternativeBitLength: notes.tf32_alternative_bit_length,
+    technicalNotesCite: notes.cite,
+    ruleVersions: versions,
+    groups,
+    destinationAliases: groupsData.destination_aliases,
+    cite(c: Cite): Citation {
+      const s = sources[c.source]!;
+      const doc = s.fr_doc ? ` (FR Doc ${s.fr_doc})` : "";
+      return {
+        source: c.source,
+        text: `${s.citation}${doc}; ${c.pinpoint}`,
+        pinpoint: c.pinpoint,
+        evidence: c.evidence,
+        url: s.url,
+      };
+    },
+    eccnAt(eccn: string, date: string) {
+      const list = eccns.get(eccn) ?? [];
+      return list.findLast((v) => v.from <= date);
+    },
+    eccnVersions(eccn: string) {
+      return eccns.get(eccn) ?? [];
+    },
+    ruleVersionAt(date: string, mode: Mode) {
+      return versions.findLast((v) => v.from <= date && v.modes.includes(mode));
+    },
+    groupMembersAt(group: string, date: string): ReadonlySet<string> {
+      const g = groups[group];
+      if (!g) throw new ChipGateError("INTERNAL", `unknown country group ${group}`);
+      const members = new Set(g.members);
+      for (const c of g.changes ?? []) {
+        if (c.from <= date && (c.to === undefined || date < c.to)) members.add(c.country);
+      }
+      return members;
+    },
+  });
+}

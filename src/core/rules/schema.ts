@@ -1,0 +1,177 @@
+import { z } from "zod";
+import { isIsoDate } from "../dates.js";
+
+/**
+ * Schemas of the rule-data files in data/rules. Every object is strict: an unknown key is an error, so a typo
+ * in the law's data cannot pass silently.
+ */
+export const isoDate = z
+  .string({ error: "expected a date written YYYY-MM-DD" })
+  .refine(isIsoDate, { error: "expected a real calendar date written YYYY-MM-DD" });
+
+export const evidence = z.enum(["FR", "eCFR", "BIS", "S", "D"]);
+
+export const cite = z.strictObject({
+  source: z.string().min(1),
+  pinpoint: z.string().min(1, { error: "a citation needs a pinpoint (paragraph or section)" }),
+  evidence,
+});
+export type Cite = z.infer<typeof cite>;
+
+export const source = z.strictObject({
+  title: z.string().min(1),
+  citation: z.string().min(1),
+  fr_doc: z.string().optional(),
+  published: isoDate.optional(),
+  effective: isoDate.optional(),
+  nature: z.enum([
+    "interim-final-rule",
+    "final-rule",
+    "rule-amendment",
+    "company-specific-notice",
+    "guidance",
+    "codified-text",
+  ]),
+  evidence,
+  url: z.url(),
+});
+export type Source = z.infer<typeof source>;
+
+export const sourcesFile = z.strictObject({
+  last_reviewed: isoDate,
+  sources: z.record(z.string().regex(/^[a-z0-9-]+$/), source),
+});
+
+/** The inputs a condition can test, each with the one unit it is measured in. */
+export const inputUnits = {
+  tpp: "tpp",
+  pd: "tpp/mm2",
+  io: "GB/s",
+  datacenter: "boolean",
+  mbd: "GB/s/mm2",
+  trainingOps: "operations",
+  weightsPublished: "boolean",
+} as const;
+export type ConditionInput = keyof typeof inputUnits;
+
+const conditionInput = z.enum(Object.keys(inputUnits) as [ConditionInput, ...ConditionInput[]]);
+
+export const condition = z
+  .strictObject({
+    input: conditionInput,
+    unit: z.string(),
+    text: z.string().min(1),
+    gte: z.number().optional(),
+    gt: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    eq: z.boolean().optional(),
+  })
+  .superRefine((c, ctx) => {
+    const ops = (["gte", "gt", "lt", "lte", "eq"] as const).filter((k) => c[k] !== undefined);
+    if (ops.length !== 1) {
+      ctx.addIssue({ code: "custom", message: "a condition needs exactly one of gte, gt, lt, lte, eq" });
+    }
+    const expected = inputUnits[c.input];
+    if (c.unit !== expected) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["unit"],
+        message: `unit of '${c.input}' must be '${expected}', not '${c.unit}'`,
+      });
+    }
+    if ((expected === "boolean") !== (c.eq !== undefined)) {
+      ctx.addIssue({ code: "custom", message: "boolean inputs use eq; numeric inputs use gte/gt/lt/lte" });
+    }
+  });
+export type Condition = z.infer<typeof condition>;
+
+export const itemKind = z.enum(["ic", "hbm", "weights"]);
+export type ItemKind = z.infer<typeof itemKind>;
+
+export const paragraph = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*$/, { error: "expected an ECCN paragraph like 3A090.a.1" }),
+  applies_to: itemKind,
+  title: z.string().min(1),
+  all: z.array(condition).min(1),
+  uncertain: z.array(z.string()).optional(),
+});
+export type Paragraph = z.infer<typeof paragraph>;
+
+export const exclusion = z.strictObject({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  all: z.array(condition).min(1),
+  uncertain: z.array(z.string()).optional(),
+});
+export type Exclusion = z.infer<typeof exclusion>;
+
+export const eccnVersion = z.strictObject({
+  from: isoDate,
+  compliance: isoDate.optional(),
+  keeps_previous: z.boolean().optional(),
+  cite,
+  notes: z.string().optional(),
+  uncertain: z.array(z.string()).optional(),
+  exclusions: z.array(exclusion).optional(),
+  paragraphs: z.array(paragraph).optional(),
+  contains: z.record(z.string(), z.string()).optional(),
+  z_paragraphs: z.array(z.string().regex(/^[0-9][A-E][0-9]{3}$/)).optional(),
+});
+export type EccnVersionData = z.infer<typeof eccnVersion>;
+
+export const eccnFile = z.strictObject({
+  eccn: z.string().regex(/^[0-9][A-E][0-9]{3}$/),
+  last_reviewed: isoDate,
+  versions: z.array(eccnVersion).min(1),
+});
+
+export const mode = z.enum(["as-enforced", "as-codified"]);
+export type Mode = z.infer<typeof mode>;
+
+export const ruleVersion = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  from: isoDate,
+  title: z.string().min(1),
+  changes: z.array(z.string()).min(1),
+  modes: z.array(mode).min(1).optional(),
+  cite,
+});
+export type RuleVersionData = z.infer<typeof ruleVersion>;
+
+export const versionsFile = z.strictObject({
+  last_reviewed: isoDate,
+  versions: z.array(ruleVersion).min(1),
+});
+
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 code such as CN" });
+
+export const countryGroup = z.strictObject({
+  title: z.string().min(1),
+  cite,
+  verification: z.enum(["verified", "unverified"]),
+  verification_note: z.string().min(1),
+  least_certain: z.array(countryCode).optional(),
+  members: z.array(countryCode),
+  changes: z
+    .array(z.strictObject({ country: countryCode, from: isoDate, to: isoDate.optional(), cite }))
+    .optional(),
+});
+export type CountryGroupData = z.infer<typeof countryGroup>;
+
+export const countryGroupsFile = z.strictObject({
+  last_reviewed: isoDate,
+  groups: z.record(z.string().regex(/^[A-Z0-9]+$/), countryGroup),
+  destination_aliases: z.record(countryCode, z.strictObject({ as: countryCode, cite })),
+});
+
+export const technicalNotesFile = z.strictObject({
+  last_reviewed: isoDate,
+  cite,
+  bit_length: z.record(z.string().regex(/^(fp|bf|tf|int)[0-9]+$/), z.number().int().positive()),
+  tf32_alternative_bit_length: z.number().int().positive(),
+});
