@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { GroupCommitQueue, redactUrl } from "./common.js";
+
+describe("GroupCommitQueue", () => {
+  it("writes items enqueued in one tick as one batch and resolves none before the write finished", async () => {
+    const batches: number[][] = [];
+    let committed = false;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const queue = new GroupCommitQueue<number, string>(async (items) => {
+      batches.push(items);
+      await gate;
+      committed = true;
+      return items.map((i) => `r${i}`);
+    });
+    const settled: string[] = [];
+    const promises = [1, 2, 3].map((i) =>
+      queue.enqueue(i).then((r) => {
+        expect(committed).toBe(true);
+        settled.push(r);
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(batches).toEqual([[1, 2, 3]]);
+    expect(settled).toEqual([]);
+    // Arrivals during a write wait for the next batch.
+    const late = queue.enqueue(4);
+    release();
+    await Promise.all(promises);
+    expect(await late).toBe("r4");
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+    expect(settled).toEqual(["r1", "r2", "r3"]);
+  });
+
+  it("rejects every item of a failed batch and goes on with the next", async () => {
+    let fail = true;
+    const queue = new GroupCommitQueue<number, number>((items) => {
+      if (fail) throw new Error("disk full");
+      return items;
+    });
+    const failed = [queue.enqueue(1), queue.enqueue(2)].map((p) => p.catch((e: Error) => e.message));
+    expect(await Promise.all(failed)).toEqual(["disk full", "disk full"]);
+    fail = false;
+    expect(await queue.enqueue(3)).toBe(3);
+    await queue.drain();
+  });
+
+  it("splits large bursts into batches of at most maxBatch", async () => {
+    const sizes: number[] = [];
+    const queue = new GroupCommitQueue<number, number>((items) => {
+      sizes.push(items.length);
+      return items;
+    }, 10);
+    await Promise.all(Array.from({ length: 25 }, (_, i) => queue.enqueue(i)));
+    expect(sizes).toEqual([10, 10, 5]);
+  });
+});
+
+describe("redactUrl", () => {
+  it("hides the password", () => {
+    expect(redactUrl("postgres://u:s3cret@h:5432/db")).toBe("postgres://u:***@h:5432/db");
+    expect(redactUrl("postgres://u@h/db")).toBe("postgres://u@h/db");
+  });
+});
