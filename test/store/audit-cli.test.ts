@@ -214,7 +214,10 @@ describe("chipgate audit export", () => {
 describe.runIf(selectedStores.includes("postgres"))("chipgate audit against PostgreSQL", () => {
   it("verifies and exports with --database-url and with DATABASE_URL", async (ctx) => {
     const reason = await postgresTarget.skipReason();
-    if (reason) ctx.skip(reason);
+    if (reason) {
+      console.warn(`[postgres] CLI test skipped: ${reason}`);
+      ctx.skip(reason);
+    }
     const f = await postgresTarget.create();
     fixtures.push(f);
     const records = [await f.store.append(decision(1)), await f.store.append(decision(2))];
