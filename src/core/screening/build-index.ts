@@ -1,0 +1,209 @@
+import { type CslRecord, splitCslList } from "./csl.js";
+import { deletions } from "./distance.js";
+import { expandListedName } from "./names.js";
+import { isGenericWord } from "./normalize/generic.js";
+import type { Origin } from "./normalize/han.js";
+import { phoneticKey } from "./normalize/phonetic.js";
+import { normalizeName } from "./normalize/pipeline.js";
+import { isPlace } from "./normalize/places.js";
+
+/** One indexed name of one record, as term ids. */
+export interface IndexedName {
+  readonly record: number;
+  readonly text: string;
+  readonly via: "name" | "alias";
+  readonly tokens: Int32Array;
+  /** Term ids of adjacent pairs and triples joined without a space ("zhipu"+"ai" → "zhipuai"). */
+  readonly pairs: Int32Array;
+  readonly triples: Int32Array;
+  /** Term id of the initials, when the name has at least four significant words; -1 otherwise. */
+  readonly acronym: number;
+  readonly legal: readonly string[];
+  /** Sum of squared term weights of the tokens: the "identifying mass" of the name. */
+  readonly mass: number;
+}
+
+export interface ScreeningIndex {
+  readonly records: readonly CslRecord[];
+  readonly names: readonly IndexedName[];
+  readonly terms: readonly string[];
+  readonly termIds: ReadonlyMap<string, number>;
+  readonly idf: Float64Array;
+  /**
+   * What a term weighs in a score: its IDF, scaled down for very short words (which meet by chance)
+   * and for place names (which say where, not who).
+   */
+  readonly weight: Float64Array;
+  /** Weight given to a query word the list does not contain. */
+  readonly unknownWeight: number;
+  /** Record-level document frequency of each term. */
+  readonly df: Int32Array;
+  /** Term → names containing it (as token, joined pair/triple, or acronym). */
+  readonly postings: readonly Int32Array[];
+  /** Phonetic key → term ids. */
+  readonly byKey: ReadonlyMap<string, readonly number[]>;
+  /** One-deletion variant of a phonetic key → the keys it came from. */
+  readonly byDeletion: ReadonlyMap<string, readonly string[]>;
+  /** ISO-2 countries per record, from the country column and the address tails. */
+  readonly countries: readonly (readonly string[])[];
+}
+
+const MIN_ACRONYM = 4;
+
+/** Length and place discounts shared by list and query words (see `ScreeningIndex.weight`). */
+export function termFactor(term: string): number {
+  const lengthFactor = term.length <= 1 ? 0.3 : term.length === 2 ? 0.5 : term.length === 3 ? 0.75 : 1;
+  return isPlace(term) || isGenericWord(term) ? Math.min(lengthFactor, 0.4) : lengthFactor;
+}
+
+/** Country codes appended to eCFR addresses (", CN") and the official CSL address layout. */
+function recordCountries(r: CslRecord): string[] {
+  const out = new Set<string>();
+  if (r.country) out.add(r.country);
+  for (const a of splitCslList(r.addresses)) {
+    const m = /,\s*([A-Z]{2})\s*$/.exec(a);
+    if (m) out.add(m[1]!);
+  }
+  return [...out];
+}
+
+/**
+ * Builds the candidate index: an inverted index from normalized words (and joined word pairs, and
+ * acronyms) to names, plus a phonetic-key table and a one-deletion table so that a query word finds its
+ * misspelled or differently romanized list words by hashing, not by scanning the list.
+ */
+export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
+  const termIds = new Map<string, number>();
+  const terms: string[] = [];
+  const term = (t: string): number => {
+    let id = termIds.get(t);
+    if (id === undefined) {
+      id = terms.length;
+      terms.push(t);
+      termIds.set(t, id);
+    }
+    return id;
+  };
+
+  const pending: {
+    record: number;
+    text: string;
+    via: "name" | "alias";
+    tokens: number[];
+    pairs: number[];
+    triples: number[];
+    acronym: number;
+    legal: readonly string[];
+  }[] = [];
+  const dfSets: Set<number>[] = [];
+
+  records.forEach((r, ri) => {
+    const seen = new Set<string>();
+    const recordTerms = new Set<number>();
+    const sources: [string, "name" | "alias"][] = [
+      [r.name, "name"],
+      ...splitCslList(r.alt_names).map((a): [string, "alias"] => [a, "alias"]),
+    ];
+    for (const [raw, via] of sources) {
+      for (const part of expandListedName(raw)) {
+        for (const n of normalizeName(part)) {
+          if (n.tokens.length === 0) continue;
+          const key = n.tokens.join(" ");
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const tokens = n.tokens.map(term);
+          const pairs: number[] = [];
+          const triples: number[] = [];
+          for (let i = 0; i + 1 < n.tokens.length; i++) pairs.push(term(n.tokens[i]! + n.tokens[i + 1]!));
+          for (let i = 0; i + 2 < n.tokens.length; i++) {
+            triples.push(term(n.tokens[i]! + n.tokens[i + 1]! + n.tokens[i + 2]!));
+          }
+          let acronym = -1;
+          if (n.tokens.length >= MIN_ACRONYM && n.tokens.every((t) => /^[a-z]/.test(t))) {
+            acronym = term(n.tokens.map((t) => t[0]).join(""));
+          }
+          for (const t of [...tokens, ...pairs, ...triples]) recordTerms.add(t);
+          if (acronym >= 0) recordTerms.add(acronym);
+          pending.push({ record: ri, text: part, via, tokens, pairs, triples, acronym, legal: n.legal });
+        }
+      }
+    }
+    dfSets.push(recordTerms);
+  });
+
+  const df = new Int32Array(terms.length);
+  for (const s of dfSets) for (const t of s) df[t]!++;
+  const n = records.length;
+  const idf = new Float64Array(terms.length);
+  for (let t = 0; t < terms.length; t++) idf[t] = Math.log((n + 1) / (df[t]! + 0.5));
+  const weight = new Float64Array(terms.length);
+  for (let t = 0; t < terms.length; t++) weight[t] = idf[t]! * termFactor(terms[t]!);
+  // An unknown word is evidence of a different party, but not more than a word found on ~20 records.
+  const unknownWeight = Math.log((n + 1) / 20);
+
+  const postingLists: number[][] = terms.map(() => []);
+  const names: IndexedName[] = pending.map((p, ni) => {
+    const add = (t: number): void => {
+      const list = postingLists[t]!;
+      if (list[list.length - 1] !== ni) list.push(ni);
+    };
+    for (const t of p.tokens) add(t);
+    for (const t of p.pairs) add(t);
+    for (const t of p.triples) add(t);
+    if (p.acronym >= 0) add(p.acronym);
+    let mass = 0;
+    for (const t of p.tokens) mass += weight[t]! ** 2;
+    return {
+      record: p.record,
+      text: p.text,
+      via: p.via,
+      tokens: Int32Array.from(p.tokens),
+      pairs: Int32Array.from(p.pairs),
+      triples: Int32Array.from(p.triples),
+      acronym: p.acronym,
+      legal: p.legal,
+      mass,
+    };
+  });
+
+  const byKey = new Map<string, number[]>();
+  const byDeletion = new Map<string, string[]>();
+  // Both the spelling and its phonetic key go into the tables: a typo is best seen on the spelling
+  // (Sopgho / Sophgo), a romanization variant on the key (Rosoboroneksport / Rosoboronexport).
+  const addKey = (key: string, t: number): void => {
+    const list = byKey.get(key);
+    if (list) {
+      if (!list.includes(t)) list.push(t);
+      return;
+    }
+    byKey.set(key, [t]);
+    if (key.length >= 4) {
+      for (const d of deletions(key)) {
+        const keys = byDeletion.get(d);
+        if (keys) keys.push(key);
+        else byDeletion.set(d, [key]);
+      }
+    }
+  };
+  for (let t = 0; t < terms.length; t++) {
+    addKey(terms[t]!, t);
+    addKey(phoneticKey(terms[t]!), t);
+  }
+
+  return {
+    records,
+    names,
+    terms,
+    termIds,
+    idf,
+    weight,
+    unknownWeight,
+    df,
+    postings: postingLists.map((l) => Int32Array.from(l)),
+    byKey,
+    byDeletion,
+    countries: records.map(recordCountries),
+  };
+}
+
+export type { Origin };

@@ -1,0 +1,26 @@
+export { buildScreeningIndex, type IndexedName, type ScreeningIndex } from "./build-index.js";
+export {
+  CSL_COLUMNS,
+  CSL_EXTRA_COLUMNS,
+  type CslHeader,
+  type CslRecord,
+  type ListCode,
+  listCodeOfSource,
+  parseCslHeader,
+  parseCslRow,
+  splitCslList,
+} from "./csl.js";
+export { expandListedName } from "./names.js";
+export { type NormalizedName, normalizeName } from "./normalize/pipeline.js";
+export { DEFAULT_MATCH_THRESHOLD, DEFAULT_REVIEW_THRESHOLD, screenName } from "./screen.js";
+export type {
+  Band,
+  Explanation,
+  MatchHow,
+  ScoreAdjustment,
+  ScreeningHit,
+  ScreeningOptions,
+  ScreeningQuery,
+  ScreeningResult,
+  TokenMatch,
+} from "./types.js";

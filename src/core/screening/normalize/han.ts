@@ -1,0 +1,241 @@
+import * as OpenCC from "opencc-js";
+import { pinyin } from "pinyin-pro";
+
+/** Where a piece of normalized text came from; the explanation reports it. */
+export type Origin = "input" | "pinyin" | "translated" | "transliterated";
+
+export interface Segment {
+  text: string;
+  origin: Origin;
+}
+
+const HAN = /\p{Script=Han}/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+export function hasHan(text: string): boolean {
+  return HAN.test(text);
+}
+
+// Built lazily: the converter tables are large and most queries never contain Han characters.
+let toSimplified: ((s: string) => string) | undefined;
+
+/** Stage: traditional → simplified Chinese (OpenCC, Taiwan/Hong Kong variants included). */
+export function traditionalToSimplified(text: string): string {
+  if (!hasHan(text)) return text;
+  if (!toSimplified) toSimplified = OpenCC.Converter({ from: "t", to: "cn" }) as (s: string) => string;
+  return toSimplified(text);
+}
+
+/**
+ * Legal forms, dropped: they neither create nor destroy a match (see legal-forms.ts for the Latin side).
+ * Longest first so 股份有限公司 wins over 有限公司.
+ */
+const HAN_LEGAL = [
+  "股份有限公司",
+  "有限责任公司",
+  "有限公司",
+  "股份公司",
+  "总公司",
+  "分公司",
+  "公司",
+  "控股有限公司",
+];
+
+/**
+ * Common words of Chinese organisation names, rendered the way official English names render them.
+ * Listed names are mostly English or pinyin; rendering only these generic words in English (and the
+ * distinctive part in pinyin) lets 华为技术有限公司 meet "Huawei Technologies". The distinctive part is
+ * never translated: brand names are romanized, not translated, in the lists.
+ */
+const HAN_GLOSSARY: Record<string, string> = {
+  中国科学院: "chinese academy of sciences",
+  科学院: "academy of sciences",
+  人工智能: "artificial intelligence",
+  集成电路: "integrated circuit",
+  超级计算: "supercomputing",
+  研究所: "research institute",
+  研究院: "research institute",
+  研究中心: "research center",
+  进出口: "import export",
+  微电子: "microelectronics",
+  半导体: "semiconductor",
+  计算机: "computer",
+  国防: "national defense",
+  科技: "technology",
+  技术: "technology",
+  集团: "group",
+  控股: "holding",
+  信息: "information",
+  电子: "electronics",
+  芯片: "chip",
+  通信: "communication",
+  通讯: "communication",
+  网络: "network",
+  软件: "software",
+  数据: "data",
+  智能: "intelligent",
+  计算: "computing",
+  量子: "quantum",
+  存储: "storage",
+  设备: "equipment",
+  装备: "equipment",
+  制造: "manufacturing",
+  工业: "industry",
+  产业: "industry",
+  实业: "industrial",
+  航空: "aviation",
+  航天: "aerospace",
+  科学: "science",
+  科工: "science industry",
+  工程: "engineering",
+  物理: "physics",
+  空间: "space",
+  大学: "university",
+  学院: "institute",
+  中心: "center",
+  国家: "national",
+  中国: "china",
+  国际: "international",
+  贸易: "trading",
+  物流: "logistics",
+  电气: "electric",
+  电力: "power",
+  能源: "energy",
+  动力: "power",
+  汽车: "automobile",
+  机械: "machinery",
+  化工: "chemical",
+  材料: "materials",
+  光电: "optoelectronics",
+  光学: "optical",
+  精密: "precision",
+  仪器: "instrument",
+  系统: "systems",
+  电信: "telecom",
+  移动: "mobile",
+  船舶: "shipbuilding",
+  重工: "heavy industry",
+  兵器: "ordnance",
+  银行: "bank",
+  投资: "investment",
+  发展: "development",
+  服务: "services",
+  开发: "development",
+  应用: "applied",
+  先进: "advanced",
+  西北: "northwest",
+  东北: "northeast",
+  西南: "southwest",
+  东南: "southeast",
+  北方: "northern",
+  南方: "southern",
+};
+
+const PROVINCE_WORDS = ["省", "市", "自治区"];
+
+const GLOSSARY_KEYS = [...Object.keys(HAN_GLOSSARY), ...HAN_LEGAL].sort((a, b) => b.length - a.length);
+const MAX_KEY = Math.max(...GLOSSARY_KEYS.map((k) => k.length));
+const GLOSSARY_SET = new Set(GLOSSARY_KEYS);
+const LEGAL_SET = new Set(HAN_LEGAL);
+
+const DIGITS: Record<string, number> = {
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+/** 第十四 → 14, 第五十五 → 55 (up to 99, which covers institute and academy numbering). */
+function ordinalAt(run: string, i: number): { value: number; length: number } | undefined {
+  if (run[i] !== "第") return undefined;
+  let j = i + 1;
+  let value = 0;
+  let seen = false;
+  let pending = 0;
+  while (j < run.length) {
+    const ch = run[j]!;
+    if (ch in DIGITS) {
+      pending = DIGITS[ch]!;
+      seen = true;
+    } else if (ch === "十") {
+      value += (seen && pending > 0 ? pending : 1) * 10;
+      pending = 0;
+      seen = true;
+    } else break;
+    j++;
+  }
+  if (!seen) return undefined;
+  return { value: value + pending, length: j - i };
+}
+
+function pinyinSegments(text: string): Segment[] {
+  const syllables = pinyin(text, { toneType: "none", type: "array", v: true }) as string[];
+  return syllables.map((s) => ({ text: s, origin: "pinyin" as const }));
+}
+
+/**
+ * Stage: Chinese characters → Latin. `translate` renders glossary words in English and the rest in
+ * pinyin; `pinyin` romanizes everything except legal forms, for lists that spell the generic words
+ * in pinyin too ("Haiguang Xinxi Jishu"). The caller scores both readings and keeps the better.
+ */
+export function hanToLatin(text: string, mode: "translate" | "pinyin"): Segment[] {
+  const simplified = traditionalToSimplified(text);
+  const out: Segment[] = [];
+  let last = 0;
+  for (const m of simplified.matchAll(HAN_RUN)) {
+    if (m.index > last) out.push({ text: simplified.slice(last, m.index), origin: "input" });
+    last = m.index + m[0].length;
+    const run = m[0];
+    let pending = "";
+    const flushPending = (): void => {
+      if (pending) out.push(...pinyinSegments(pending));
+      pending = "";
+    };
+    let i = 0;
+    while (i < run.length) {
+      const ord = ordinalAt(run, i);
+      if (ord) {
+        flushPending();
+        out.push({ text: String(ord.value), origin: "translated" });
+        i += ord.length;
+        continue;
+      }
+      let matched: string | undefined;
+      for (let len = Math.min(MAX_KEY, run.length - i); len >= 2; len--) {
+        const cand = run.slice(i, i + len);
+        if (GLOSSARY_SET.has(cand)) {
+          matched = cand;
+          break;
+        }
+      }
+      if (matched) {
+        flushPending();
+        if (!LEGAL_SET.has(matched)) {
+          if (mode === "translate") out.push({ text: HAN_GLOSSARY[matched]!, origin: "translated" });
+          else out.push(...pinyinSegments(matched));
+        }
+        i += matched.length;
+        continue;
+      }
+      const ch = run[i]!;
+      // Administrative suffixes (福建省, 上海市) are not part of the name in the lists.
+      if (PROVINCE_WORDS.includes(ch) && pending !== "") {
+        flushPending();
+        i++;
+        continue;
+      }
+      pending += ch;
+      i++;
+    }
+    flushPending();
+  }
+  if (last < simplified.length) out.push({ text: simplified.slice(last), origin: "input" });
+  return out;
+}

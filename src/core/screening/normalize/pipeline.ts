@@ -1,0 +1,87 @@
+import { foldCaseAndDiacritics } from "./fold.js";
+import { hanToLatin, hasHan, type Origin, type Segment } from "./han.js";
+import { markLegalForms } from "./legal-forms.js";
+import { nfkc } from "./nfkc.js";
+import { normalizePunctuation } from "./punctuation.js";
+import { hasNonLatin, toLatin } from "./script.js";
+import { tokenize } from "./tokenize.js";
+import { canonicalWord, foldPlural, isOrganisationWord, isStopWord } from "./words.js";
+
+/** One normalized reading of a name: the tokens that identify it, and the legal-form words removed. */
+export interface NormalizedName {
+  readonly tokens: readonly string[];
+  readonly origins: readonly Origin[];
+  readonly legal: readonly string[];
+  /** The name carries a legal form or an organisation word, so it cannot be a person's name. */
+  readonly organisation: boolean;
+}
+
+function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
+  let text = foldCaseAndDiacritics(seg.text);
+  let origin = seg.origin;
+  if (hasNonLatin(text)) {
+    text = toLatin(text).toLowerCase();
+    if (origin === "input") origin = "transliterated";
+  }
+  return tokenize(normalizePunctuation(text)).map((t) => ({ text: t, origin }));
+}
+
+const HAN_ORGANISATION = /公司|集团|大学|研究|中心|学院|银行|工厂/;
+
+function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolean): NormalizedName {
+  const words = raw.map((r) => r.text);
+  const romanized = raw.map((r) => r.origin === "pinyin");
+  const legalMask = markLegalForms(words, romanized);
+  const tokens: string[] = [];
+  const origins: Origin[] = [];
+  const legal: string[] = [];
+  raw.forEach((r, i) => {
+    if (legalMask[i]) {
+      legal.push(r.text);
+      return;
+    }
+    // Pinyin syllables are not English words: "de", "a", "an" there are parts of a name.
+    if (r.origin === "pinyin") {
+      tokens.push(r.text);
+      origins.push(r.origin);
+      return;
+    }
+    if (isStopWord(r.text)) return;
+    for (const w of canonicalWord(r.text)) {
+      tokens.push(foldPlural(w));
+      origins.push(r.origin);
+    }
+  });
+  // A name of function words only ("The A") would vanish; keep its words rather than match nothing.
+  if (tokens.length === 0 && legal.length === 0 && raw.length > 0) {
+    for (const r of raw) {
+      tokens.push(r.text);
+      origins.push(r.origin);
+    }
+  }
+  const organisation = hanOrganisation || legal.length > 0 || tokens.some(isOrganisationWord);
+  return { tokens, origins, legal, organisation };
+}
+
+/**
+ * The whole normalization pipeline: NFKC → Chinese (traditional → simplified, glossary, pinyin) →
+ * Latin case/diacritics folding → other scripts → Latin → punctuation → tokens → legal forms,
+ * function words, generic-word spellings and plurals. Chinese input yields two readings (glossary +
+ * pinyin, and pinyin only); everything else yields one.
+ */
+export function normalizeName(input: string): NormalizedName[] {
+  const text = nfkc(input);
+  const readings: Segment[][] = hasHan(text)
+    ? [hanToLatin(text, "translate"), hanToLatin(text, "pinyin")]
+    : [[{ text, origin: "input" }]];
+  const out: NormalizedName[] = [];
+  const seen = new Set<string>();
+  for (const segments of readings) {
+    const n = finish(segments.flatMap(latinTokens), HAN_ORGANISATION.test(text));
+    const key = n.tokens.join(" ");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(n);
+  }
+  return out;
+}

@@ -1,0 +1,456 @@
+import { ChipGateError } from "../errors.js";
+import { type IndexedName, type ScreeningIndex, termFactor } from "./build-index.js";
+import { splitCslList } from "./csl.js";
+import { boundedEditDistance, deletions, maxEditsFor } from "./distance.js";
+import type { Origin } from "./normalize/han.js";
+import { phoneticKey } from "./normalize/phonetic.js";
+import { type NormalizedName, normalizeName } from "./normalize/pipeline.js";
+import type {
+  Band,
+  Explanation,
+  MatchHow,
+  ScoreAdjustment,
+  ScreeningHit,
+  ScreeningOptions,
+  ScreeningQuery,
+  ScreeningResult,
+  TokenMatch,
+} from "./types.js";
+
+export const DEFAULT_REVIEW_THRESHOLD = 0.62;
+export const DEFAULT_MATCH_THRESHOLD = 0.85;
+
+/** Similarities of the ways two words can meet; ordered so an exact reading always wins. */
+const SIM_EXACT = 1;
+const SIM_SPACING = 0.98;
+const SIM_PHONETIC = 0.93;
+const SIM_ACRONYM = 0.8;
+
+function typoSimilarity(distance: number, length: number): number {
+  if (distance === 1) return length <= 5 ? 0.8 : 0.86;
+  return 0.74;
+}
+
+/** Candidate names scored exactly per query; the rest are ranked out by the cheap accumulator. */
+const CANDIDATES = 48;
+/** Words on more names than this are too common to find candidates with (they still score). */
+const MAX_POSTINGS = 3000;
+/**
+ * Identifying mass a match needs before it can reach full score: about one word found on fewer than
+ * ~30 records. A name made only of common words ("Technology", "Digital Technology") cannot produce a
+ * hit by itself however exactly it matches.
+ */
+const MIN_MASS = 36;
+const MAX_SPAN = 4;
+
+interface SpanMatch {
+  start: number;
+  len: number;
+  sim: number;
+  how: MatchHow;
+  distance: number;
+}
+
+interface QueryReading {
+  tokens: readonly string[];
+  origins: readonly Origin[];
+  legal: readonly string[];
+  organisation: boolean;
+  weights: Float64Array;
+  mass: number;
+  byTerm: Map<number, SpanMatch[]>;
+}
+
+function exactHow(origin: Origin | undefined): MatchHow {
+  if (origin === "pinyin" || origin === "transliterated") return "transliterated";
+  if (origin === "translated") return "translated";
+  return "exact";
+}
+
+function addMatch(byTerm: Map<number, SpanMatch[]>, term: number, m: SpanMatch): void {
+  const list = byTerm.get(term);
+  if (!list) byTerm.set(term, [m]);
+  else list.push(m);
+}
+
+/** Finds, by hashing only, every list word that a query word (or joined run of words) can stand for. */
+function readQuery(
+  index: ScreeningIndex,
+  { tokens, origins, legal, organisation }: NormalizedName,
+): QueryReading {
+  const byTerm = new Map<number, SpanMatch[]>();
+  const weights = new Float64Array(tokens.length);
+  let mass = 0;
+  tokens.forEach((t, i) => {
+    const id = index.termIds.get(t);
+    weights[i] = id === undefined ? index.unknownWeight * termFactor(t) : index.weight[id]!;
+    mass += weights[i]! ** 2;
+  });
+  for (let start = 0; start < tokens.length; start++) {
+    let text = "";
+    for (let len = 1; len <= MAX_SPAN && start + len <= tokens.length; len++) {
+      text += tokens[start + len - 1];
+      if (len > 1 && text.length < 4) continue;
+      const exact = index.termIds.get(text);
+      if (exact !== undefined) {
+        addMatch(byTerm, exact, {
+          start,
+          len,
+          sim: len > 1 ? SIM_SPACING : SIM_EXACT,
+          how: len > 1 ? "spacing" : exactHow(origins[start]),
+          distance: 0,
+        });
+      }
+      // Short words meet other short words by chance; only exact spellings count for them.
+      if (text.length < 4) continue;
+      const key = phoneticKey(text);
+      const phonetic = new Set<number>();
+      for (const t of index.byKey.get(key) ?? []) {
+        if (t !== exact && index.terms[t] !== text) {
+          phonetic.add(t);
+          addMatch(byTerm, t, { start, len, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
+        }
+      }
+      const maxEdits = maxEditsFor(text.length);
+      if (maxEdits === 0) continue;
+      const typos = new Map<number, number>();
+      for (const probe of key === text ? [text] : [text, key]) {
+        const near = new Set<string>(index.byDeletion.get(probe) ?? []);
+        for (const d of deletions(probe)) {
+          if (index.byKey.has(d)) near.add(d);
+          for (const k of index.byDeletion.get(d) ?? []) near.add(k);
+        }
+        near.delete(probe);
+        for (const k of near) {
+          const distance = boundedEditDistance(probe, k, maxEdits);
+          if (distance > maxEdits) continue;
+          for (const t of index.byKey.get(k)!) {
+            if (t === exact || phonetic.has(t)) continue;
+            const prev = typos.get(t);
+            if (prev === undefined || distance < prev) typos.set(t, distance);
+          }
+        }
+      }
+      for (const [t, distance] of typos) {
+        const sim = typoSimilarity(distance, Math.min(text.length, index.terms[t]!.length));
+        addMatch(byTerm, t, { start, len, sim, how: "typo", distance });
+      }
+    }
+  }
+  return { tokens, origins, legal, organisation, weights, mass, byTerm };
+}
+
+interface NameScore {
+  score: number;
+  matches: TokenMatch[];
+  unmatchedListed: string[];
+  unmatchedQuery: string[];
+  /** Query positions left unmatched. */
+  freeQuery: number[];
+}
+
+interface Option {
+  lj: number;
+  llen: number;
+  qi: number;
+  qlen: number;
+  sim: number;
+  how: MatchHow;
+  distance: number;
+  gain: number;
+}
+
+/**
+ * Aligns query words with the words of one listed name, greedily by weighted similarity, each word used
+ * once, then scores: the share of the listed name's identifying mass (sum of squared IDF) that the query
+ * covers, discounted by the share of the query's own mass that is unexplained.
+ */
+function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): NameScore {
+  const { weight, terms } = index;
+  const k = name.tokens.length;
+  const options: Option[] = [];
+  const listedMass = (from: number, len: number): number => {
+    let m = 0;
+    for (let j = from; j < from + len; j++) m += weight[name.tokens[j]!]! ** 2;
+    return m;
+  };
+  const queryMass = (from: number, len: number): number => {
+    let m = 0;
+    for (let i = from; i < from + len; i++) m += q.weights[i]! ** 2;
+    return m;
+  };
+  const consider = (term: number, lj: number, llen: number): void => {
+    const spans = q.byTerm.get(term);
+    if (!spans) return;
+    for (const s of spans) {
+      if (llen > 1 && s.len > 1) continue;
+      const how: MatchHow = llen > 1 && s.how !== "typo" && s.how !== "phonetic" ? "spacing" : s.how;
+      const sim = llen > 1 && s.sim === SIM_EXACT ? SIM_SPACING : s.sim;
+      const gain = sim * (listedMass(lj, llen) + queryMass(s.start, s.len));
+      options.push({ lj, llen, qi: s.start, qlen: s.len, sim, how, distance: s.distance, gain });
+    }
+  };
+  for (let j = 0; j < k; j++) consider(name.tokens[j]!, j, 1);
+  for (let j = 0; j < name.pairs.length; j++) consider(name.pairs[j]!, j, 2);
+  for (let j = 0; j < name.triples.length; j++) consider(name.triples[j]!, j, 3);
+  if (name.acronym >= 0) {
+    for (const s of q.byTerm.get(name.acronym) ?? []) {
+      if (s.len !== 1 || s.distance !== 0 || s.how === "phonetic") continue;
+      const gain = SIM_ACRONYM * (listedMass(0, k) + queryMass(s.start, 1));
+      options.push({
+        lj: 0,
+        llen: k,
+        qi: s.start,
+        qlen: 1,
+        sim: SIM_ACRONYM,
+        how: "acronym",
+        distance: 0,
+        gain,
+      });
+    }
+  }
+  options.sort((a, b) => b.gain - a.gain);
+  const usedL = new Uint8Array(k);
+  const usedQ = new Uint8Array(q.tokens.length);
+  let matchedListed = 0;
+  let matchedQuery = 0;
+  const matches: TokenMatch[] = [];
+  for (const o of options) {
+    let free = true;
+    for (let j = o.lj; j < o.lj + o.llen && free; j++) if (usedL[j]) free = false;
+    for (let i = o.qi; i < o.qi + o.qlen && free; i++) if (usedQ[i]) free = false;
+    if (!free) continue;
+    usedL.fill(1, o.lj, o.lj + o.llen);
+    usedQ.fill(1, o.qi, o.qi + o.qlen);
+    const lm = listedMass(o.lj, o.llen);
+    matchedListed += o.sim * lm;
+    matchedQuery += o.sim * queryMass(o.qi, o.qlen);
+    const m: TokenMatch = {
+      query: q.tokens.slice(o.qi, o.qi + o.qlen).join(" "),
+      listed: Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join(" "),
+      how: o.how,
+      similarity: round(o.sim),
+      weight: round(Math.sqrt(lm)),
+    };
+    if (o.how === "typo") m.distance = o.distance;
+    matches.push(m);
+  }
+  const cov = name.mass > 0 ? matchedListed / name.mass : 0;
+  const qcov = q.mass > 0 ? matchedQuery / q.mass : 0;
+  // A name of common words only can still be matched, but only by (nearly) the same words.
+  const massFactor = cov >= 0.97 && qcov >= 0.97 ? 1 : Math.min(1, matchedListed / MIN_MASS);
+  const score = cov * (0.6 + 0.4 * qcov) * massFactor;
+  const unmatchedListed: string[] = [];
+  for (let j = 0; j < k; j++) if (!usedL[j]) unmatchedListed.push(terms[name.tokens[j]!]!);
+  const unmatchedQuery: string[] = [];
+  const freeQuery: number[] = [];
+  q.tokens.forEach((t, i) => {
+    if (!usedQ[i]) {
+      unmatchedQuery.push(t);
+      freeQuery.push(i);
+    }
+  });
+  return { score, matches, unmatchedListed, unmatchedQuery, freeQuery };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+// Per-index scratch space; queries run one at a time on a JavaScript thread, so it is never shared.
+const scratch = new WeakMap<ScreeningIndex, { acc: Float64Array; addressWords: Map<number, Set<string>> }>();
+
+function scratchOf(index: ScreeningIndex): { acc: Float64Array; addressWords: Map<number, Set<string>> } {
+  let s = scratch.get(index);
+  if (!s) {
+    s = { acc: new Float64Array(index.names.length), addressWords: new Map() };
+    scratch.set(index, s);
+  }
+  return s;
+}
+
+/** Candidate names for one reading, best first, from the inverted index only. */
+function candidates(index: ScreeningIndex, q: QueryReading): number[] {
+  const { acc } = scratchOf(index);
+  const touched: number[] = [];
+  for (const [term, spans] of q.byTerm) {
+    const list = index.postings[term]!;
+    if (list.length > MAX_POSTINGS) continue;
+    let best = 0;
+    for (const s of spans) if (s.sim > best) best = s.sim;
+    const gain = best * index.weight[term]! ** 2;
+    for (let p = 0; p < list.length; p++) {
+      const n = list[p]!;
+      if (acc[n] === 0) touched.push(n);
+      acc[n]! += gain;
+    }
+  }
+  // Rank by the share of the name's mass that could be covered, then by absolute mass.
+  const ranked = touched.map((n) => {
+    const name = index.names[n]!;
+    const a = acc[n]!;
+    acc[n] = 0;
+    return { n, key: Math.min(1, a / Math.max(name.mass, 1e-9)) * 1000 + Math.min(a, MIN_MASS) };
+  });
+  ranked.sort((a, b) => b.key - a.key);
+  return ranked.slice(0, CANDIDATES).map((r) => r.n);
+}
+
+function addressWords(index: ScreeningIndex, record: number): Set<string> {
+  const { addressWords: cache } = scratchOf(index);
+  let words = cache.get(record);
+  if (!words) {
+    words = new Set<string>();
+    for (const a of splitCslList(index.records[record]!.addresses)) {
+      for (const n of normalizeName(a))
+        for (const t of n.tokens) if (t.length >= 3 && !/^\d+$/.test(t)) words.add(t);
+    }
+    cache.set(record, words);
+  }
+  return words;
+}
+
+function validateQuery(query: ScreeningQuery): void {
+  if (typeof query.name !== "string" || query.name.trim() === "") {
+    throw new ChipGateError("INVALID_INPUT", "name: must be a non-empty string", [
+      { path: "name", message: "must be a non-empty string" },
+    ]);
+  }
+  if (query.country !== undefined && !/^[A-Za-z]{2}$/.test(query.country)) {
+    throw new ChipGateError("INVALID_INPUT", `country: "${query.country}" is not an ISO 3166 alpha-2 code`, [
+      { path: "country", message: "must be an ISO 3166 alpha-2 code such as CN" },
+    ]);
+  }
+}
+
+/**
+ * Screens one name against the index. Every returned hit is at least `review`; each says which words
+ * matched which listed words and how, and what country/address evidence moved the score.
+ */
+export function screenName(
+  index: ScreeningIndex,
+  query: ScreeningQuery,
+  options: ScreeningOptions = {},
+): ScreeningResult {
+  validateQuery(query);
+  const reviewAt = options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
+  const matchAt = options.matchThreshold ?? DEFAULT_MATCH_THRESHOLD;
+  const limit = options.limit ?? 10;
+  const country = query.country?.toUpperCase();
+
+  const queryAddress = new Set<string>();
+  if (query.address) {
+    for (const n of normalizeName(query.address)) {
+      for (const t of n.tokens) if (t.length >= 3 && !/^\d+$/.test(t)) queryAddress.add(t);
+    }
+  }
+
+  const best = new Map<number, { nameScore: number; name: IndexedName; s: NameScore; q: QueryReading }>();
+  for (const reading of normalizeName(query.name)) {
+    if (reading.tokens.length === 0) continue;
+    const q = readQuery(index, reading);
+    for (const n of candidates(index, q)) {
+      const name = index.names[n]!;
+      const s = scoreName(index, name, q);
+      if (s.score <= 0) continue;
+      const prev = best.get(name.record);
+      if (!prev || s.score > prev.nameScore) best.set(name.record, { nameScore: s.score, name, s, q });
+    }
+  }
+
+  const hits: ScreeningHit[] = [];
+  for (const [ri, b] of best) {
+    // Context can lift a near-miss into review or push a weak hit out, never create a hit from nothing.
+    if (b.nameScore < reviewAt - 0.1) continue;
+    const adjustments: ScoreAdjustment[] = [];
+    const countries = index.countries[ri]!;
+    if (country && countries.length > 0) {
+      if (countries.includes(country)) {
+        adjustments.push({
+          reason: `query country ${country} is a listed country of this record`,
+          delta: 0.04,
+        });
+      } else {
+        adjustments.push({
+          reason: `listed country ${countries.join("/")} differs from query country ${country}`,
+          delta: -0.08,
+        });
+      }
+    }
+    const record = index.records[ri]!;
+    if (
+      b.q.organisation &&
+      (record.type === "Individual" || record.type === "Vessel" || record.type === "Aircraft")
+    ) {
+      adjustments.push({
+        reason: `the query names an organisation but the listed party is ${record.type === "Individual" ? "an individual" : `a ${record.type.toLowerCase()}`}`,
+        delta: -0.15,
+      });
+    }
+    const listedAddress = addressWords(index, ri);
+    if (listedAddress.size > 0) {
+      const inAddress = b.s.freeQuery
+        .map((i) => b.q.tokens[i]!)
+        .filter((t) => t.length >= 4 && listedAddress.has(t));
+      if (inAddress.length > 0) {
+        adjustments.push({
+          reason: `query word${inAddress.length > 1 ? "s" : ""} ${inAddress.map((t) => `"${t}"`).join(", ")} found in the listed address`,
+          delta: Math.min(0.06, 0.03 * inAddress.length),
+        });
+      }
+      if (queryAddress.size > 0) {
+        const shared = [...queryAddress].filter((t) => listedAddress.has(t));
+        if (shared.length > 0) {
+          adjustments.push({
+            reason: `address shares ${shared
+              .slice(0, 5)
+              .map((t) => `"${t}"`)
+              .join(", ")} with the listed address`,
+            delta: shared.length / queryAddress.size >= 0.5 ? 0.05 : 0.025,
+          });
+        } else {
+          adjustments.push({ reason: "address shares no word with the listed addresses", delta: -0.03 });
+        }
+      }
+    }
+    let score = b.nameScore;
+    for (const a of adjustments) score += a.delta;
+    score = Math.max(0, Math.min(1, score));
+    if (score < reviewAt) continue;
+    const band: Band = score >= matchAt ? "match" : "review";
+    const explanation: Explanation = {
+      matchedName: b.name.text,
+      via: b.name.via,
+      matches: b.s.matches,
+      unmatchedListed: b.s.unmatchedListed,
+      unmatchedQuery: b.s.unmatchedQuery,
+      ignoredLegalForms: [...new Set([...b.q.legal, ...b.name.legal])],
+      nameScore: round(b.nameScore),
+      adjustments: adjustments.map((a) => ({ reason: a.reason, delta: round(a.delta) })),
+      summary: summarize(b.name, b.s, adjustments),
+    };
+    hits.push({
+      id: record._id,
+      name: record.name,
+      list: record.list,
+      score: round(score),
+      band,
+      explanation,
+      record,
+    });
+  }
+  hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  return { query: query.name, hits: hits.slice(0, limit) };
+}
+
+function summarize(name: IndexedName, s: NameScore, adjustments: ScoreAdjustment[]): string {
+  const parts = s.matches.map((m) => {
+    const how = m.how === "typo" ? `typo, ${m.distance} edit${m.distance === 1 ? "" : "s"}` : m.how;
+    return m.query === m.listed ? `"${m.query}" (${how})` : `"${m.query}" → "${m.listed}" (${how})`;
+  });
+  let text = `${name.via === "alias" ? "alias" : "name"} "${name.text}": ${parts.join(", ")}`;
+  if (s.unmatchedListed.length > 0) text += `; listed words not in query: ${s.unmatchedListed.join(", ")}`;
+  if (s.unmatchedQuery.length > 0) text += `; query words not in listed name: ${s.unmatchedQuery.join(", ")}`;
+  for (const a of adjustments) text += `; ${a.reason} (${a.delta > 0 ? "+" : ""}${round(a.delta)})`;
+  return text;
+}

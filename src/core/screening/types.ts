@@ -1,0 +1,88 @@
+import type { CslRecord, ListCode } from "./csl.js";
+
+export type Band = "match" | "review";
+
+/**
+ * How one query word (or run of words) met one listed word:
+ * - `exact`: same word after normalization (case, diacritics, punctuation, legal forms, plurals);
+ * - `spacing`: same letters, split or joined differently ("Hua Wei" / "Huawei", "ZHIPUAI" / "Zhipu AI");
+ * - `transliterated`: the query word came from another script (Chinese → pinyin, Cyrillic, Persian);
+ * - `translated`: a generic Chinese word rendered in English (技术 → technology);
+ * - `phonetic`: a different romanization of the same sounds (Rosoboroneksport / Rosoboronexport);
+ * - `typo`: within `distance` edits;
+ * - `acronym`: the query word is the initials of the listed name.
+ */
+export type MatchHow =
+  | "exact"
+  | "spacing"
+  | "transliterated"
+  | "translated"
+  | "phonetic"
+  | "typo"
+  | "acronym";
+
+export interface TokenMatch {
+  query: string;
+  listed: string;
+  how: MatchHow;
+  /** Edit distance, for `typo`. */
+  distance?: number;
+  /** Similarity of the pair in [0, 1]. */
+  similarity: number;
+  /** Rarity of the listed word over the whole list (IDF); rare words identify, common ones don't. */
+  weight: number;
+}
+
+export interface ScoreAdjustment {
+  reason: string;
+  delta: number;
+}
+
+export interface Explanation {
+  /** The listed name or alias that matched best. */
+  matchedName: string;
+  via: "name" | "alias";
+  matches: TokenMatch[];
+  /** Listed words the query lacks (weighted by rarity, they lower the score). */
+  unmatchedListed: string[];
+  /** Query words not found in the listed name. */
+  unmatchedQuery: string[];
+  /** Legal-form words ignored on both sides. */
+  ignoredLegalForms: string[];
+  /** Name similarity before adjustments. */
+  nameScore: number;
+  adjustments: ScoreAdjustment[];
+  summary: string;
+}
+
+export interface ScreeningHit {
+  /** The CSL `_id` of the listed record. */
+  id: string;
+  name: string;
+  list: ListCode;
+  score: number;
+  band: Band;
+  explanation: Explanation;
+  record: CslRecord;
+}
+
+export interface ScreeningResult {
+  query: string;
+  hits: ScreeningHit[];
+}
+
+export interface ScreeningQuery {
+  name: string;
+  /** ISO 3166 alpha-2 country of the party. */
+  country?: string;
+  address?: string;
+}
+
+export interface ScreeningOptions {
+  /** Lowest score returned as `review` (default 0.62). */
+  reviewThreshold?: number;
+  /** Lowest score returned as `match` (default 0.85). */
+  matchThreshold?: number;
+  /** Most hits returned (default 10). */
+  limit?: number;
+}

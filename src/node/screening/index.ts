@@ -1,0 +1,12 @@
+export { type BatchOptions, type BatchSummary, screenCsvFile } from "./batch.js";
+export {
+  bundledListPath,
+  type DatasetVersion,
+  DEFAULT_DATA_DIR,
+  importScreeningList,
+  loadScreeningDataset,
+  type ScreeningDataset,
+} from "./dataset.js";
+export { resultCsv, resultJson, resultText } from "./format.js";
+export { ageInDays } from "./gaps.js";
+export { type CslFileContents, readCslFile } from "./read-csl.js";

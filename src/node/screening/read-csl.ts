@@ -1,0 +1,105 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { parse } from "csv-parse";
+import { ChipGateError } from "../../core/errors.js";
+import {
+  type CslHeader,
+  type CslRecord,
+  type ListCode,
+  parseCslHeader,
+  parseCslRow,
+} from "../../core/screening/index.js";
+
+export interface CslFileContents {
+  records: CslRecord[];
+  /** sha256 of the file bytes, hex. */
+  hash: string;
+  rowsPerList: Partial<Record<ListCode, number>>;
+  /** Latest snapshot_date, or the latest start_date for an official file that has no snapshot column. */
+  snapshotDate: string | undefined;
+}
+
+function unreadable(file: string, error: unknown): ChipGateError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ChipGateError("SCREENING_DATA_INVALID", `${file}: cannot read the screening list: ${reason}`, [
+    { path: file, message: reason },
+  ]);
+}
+
+/**
+ * Streams and validates a CSL-layout CSV. All or nothing: the first malformed row aborts with its line
+ * number and reason, and the caller keeps whatever it had loaded before.
+ */
+export async function readCslFile(file: string): Promise<CslFileContents> {
+  const hash = createHash("sha256");
+  const source = createReadStream(file);
+  source.on("data", (chunk) => hash.update(chunk));
+  const parser = source.pipe(
+    parse({ bom: true, relax_column_count: true, info: true, skip_empty_lines: true }),
+  );
+  source.on("error", (e) => parser.destroy(e));
+
+  let header: CslHeader | undefined;
+  const records: CslRecord[] = [];
+  const rowsPerList: Partial<Record<ListCode, number>> = {};
+  let snapshot = "";
+  let latestStart = "";
+  let prevEndLine = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      const line = prevEndLine + 1;
+      prevEndLine = info.lines;
+      if (!header) {
+        try {
+          header = parseCslHeader(record);
+        } catch (e) {
+          if (e instanceof ChipGateError) throw new ChipGateError(e.code, `${file}: ${e.message}`, e.issues);
+          throw e;
+        }
+        continue;
+      }
+      // OFAC-derived files sometimes end with a DOS end-of-file character on its own line.
+      if (record.length === 1 && record[0]!.trim().replace(/\x1a/g, "") === "") continue;
+      let r: CslRecord;
+      try {
+        r = parseCslRow(header, record, line);
+      } catch (e) {
+        if (e instanceof ChipGateError) throw new ChipGateError(e.code, `${file}: ${e.message}`, e.issues);
+        throw e;
+      }
+      records.push(r);
+      rowsPerList[r.list] = (rowsPerList[r.list] ?? 0) + 1;
+      if (r.snapshot_date > snapshot) snapshot = r.snapshot_date;
+      if (r.start_date > latestStart) latestStart = r.start_date;
+    }
+  } catch (e) {
+    if (e instanceof ChipGateError) throw e;
+    const err = e as { code?: string; lines?: number; message?: string };
+    if (err.code?.startsWith("CSV_")) {
+      const where = err.lines ? `line ${err.lines}: ` : "";
+      throw new ChipGateError("SCREENING_DATA_INVALID", `${file}: ${where}malformed CSV: ${err.message}`, [
+        { path: err.lines ? `line ${err.lines}` : file, message: err.message ?? "malformed CSV" },
+      ]);
+    }
+    throw unreadable(file, e);
+  }
+  if (!header) {
+    throw new ChipGateError("SCREENING_DATA_INVALID", `${file}: line 1: the file is empty (no CSL header)`, [
+      { path: "line 1", message: "empty file" },
+    ]);
+  }
+  if (records.length === 0) {
+    throw new ChipGateError("SCREENING_DATA_INVALID", `${file}: the file has a header but no records`, [
+      { path: file, message: "no records" },
+    ]);
+  }
+  return {
+    records,
+    hash: hash.digest("hex"),
+    rowsPerList,
+    snapshotDate: snapshot || latestStart || undefined,
+  };
+}
