@@ -1,25 +1,43 @@
 import { Command, CommanderError } from "commander";
 import { engineVersion } from "../node/package-info.js";
-import { registerAuditCommands } from "./audit-commands.js";
-import { registerClassifyCommands } from "./classify-commands.js";
 import { EXIT_BAD_INPUT } from "./run.js";
-import { registerScreenCommands } from "./screen-commands.js";
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+// Each command group is imported only when its command runs, so `classify` does not pay for the Chinese
+// text libraries of `screen` or the database drivers of `audit` at start-up.
+const commandGroups: Record<string, () => Promise<Register>> = {
+  classify: async () => (await import("./classify-commands.js")).registerClassifyCommands,
+  screen: async () => (await import("./screen-commands.js")).registerScreenCommands,
+  audit: async () => (await import("./audit-commands.js")).registerAuditCommands,
+};
+const groupOf: Record<string, keyof typeof commandGroups> = {
+  classify: "classify",
+  chips: "classify",
+  history: "classify",
+  screen: "screen",
+  data: "screen",
+  audit: "audit",
+};
+
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command("chipgate")
-    .description("Export-control decision support for AI chips: classify, screen, decide, record. Not legal advice.")
+    .description(
+      "Export-control decision support for AI chips: classify, screen, decide, record. Not legal advice.",
+    )
     .version(engineVersion)
     .showHelpAfterError()
     .exitOverride();
-  registerClassifyCommands(program);
-  registerScreenCommands(program);
-  registerAuditCommands(program);
+  const group = command === undefined ? undefined : groupOf[command];
+  const groups = group ? [group] : Object.keys(commandGroups);
+  for (const name of groups) (await commandGroups[name]!())(program);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync([...argv], { from: "user" });
+    const program = await buildProgram(argv.find((a) => !a.startsWith("-")));
+    await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed the message (usage errors) or the help/version text.

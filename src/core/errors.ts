@@ -13,7 +13,10 @@ export const errorCodes = {
   NOT_FOUND: { input: true, summary: "A named thing (chip id, record id) does not exist." },
   RULE_DATA_INVALID: { input: false, summary: "A rule-data file breaks the rule-data schema." },
   CATALOG_DATA_INVALID: { input: false, summary: "The chip catalog breaks its schema." },
-  SCREENING_DATA_INVALID: { input: true, summary: "A screening-list file is malformed; nothing was replaced." },
+  SCREENING_DATA_INVALID: {
+    input: true,
+    summary: "A screening-list file is malformed; nothing was replaced.",
+  },
   AUDIT_STORE_ERROR: { input: false, summary: "The audit store could not record or read a decision." },
   INTERNAL: { input: false, summary: "A defect in ChipGate." },
 } as const;

@@ -106,11 +106,20 @@ function all(conditions: readonly Condition[], inputs: Inputs): Tri {
   return results.includes(undefined) ? undefined : true;
 }
 
+/** 15831.2 -> "15,831.2"; 2.90909 -> "2.91"; 3e26 -> "3.00e+26". (toLocaleString is too slow for batch runs.) */
 export function formatNumber(n: number): string {
   if (Math.abs(n) >= 1e7) return n.toExponential(2);
-  return Number.isInteger(n)
-    ? n.toLocaleString("en-US")
-    : n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+  const text = (Math.round(n * 100) / 100).toString();
+  const dot = text.indexOf(".");
+  const int = dot < 0 ? text : text.slice(0, dot);
+  const sign = int.startsWith("-") ? "-" : "";
+  const digits = sign ? int.slice(1) : int;
+  let grouped = "";
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) grouped += ",";
+    grouped += digits[i];
+  }
+  return sign + grouped + (dot < 0 ? "" : text.slice(dot));
 }
 
 function show(v: number | boolean | undefined): string {
@@ -176,6 +185,9 @@ function evaluateVersion(
   const missing = new Map<string, MissingInput>();
   const uncertain: string[] = [];
   const nearThreshold: Reason[] = [];
+  // An exclusion that cannot be evaluated matters only if some paragraph could apply.
+  let exclusionUnknown = false;
+  let paragraphUnknown = false;
   const noteMissing = (conds: readonly Condition[], why: string) => {
     for (const c of conds) {
       if (inputs[c.input] === undefined && !missing.has(inputFields[c.input])) {
@@ -198,7 +210,6 @@ function evaluateVersion(
     }
   };
 
-  let blocked = false;
   const exclusions = kind === "ic" ? version.exclusions : [];
   for (const ex of exclusions) {
     const r = all(ex.all, inputs);
@@ -215,7 +226,7 @@ function evaluateVersion(
       return { paragraph: null, reasons, missing: [], uncertain, nearThreshold };
     }
     if (r === undefined) {
-      blocked = true;
+      exclusionUnknown = true;
       noteMissing(ex.all, `needed to decide whether ${ex.id} applies (${ex.title})`);
       uncertain.push(...ex.uncertain);
     }
@@ -227,8 +238,9 @@ function evaluateVersion(
       near(p.all, p);
       uncertain.push(...p.uncertain);
       for (const c of p.all) reasons.push(conditionReason(c, inputs, p, rules));
-      if (blocked)
+      if (exclusionUnknown || paragraphUnknown) {
         return { paragraph: null, reasons, missing: [...missing.values()], uncertain, nearThreshold };
+      }
       return { paragraph: p.id, reasons, missing: [], uncertain, nearThreshold };
     }
     if (r === false) {
@@ -237,12 +249,13 @@ function evaluateVersion(
       near([failing], p);
       reasons.push(conditionReason(failing, inputs, p, rules));
     } else {
-      blocked = true;
+      paragraphUnknown = true;
       noteMissing(p.all, `needed to decide whether ${p.id} applies (${p.title})`);
       for (const c of p.all) reasons.push(conditionReason(c, inputs, p, rules));
     }
   }
-  return { paragraph: null, reasons, missing: [...missing.values()], uncertain, nearThreshold };
+  const stillOpen = paragraphUnknown ? [...missing.values()] : [];
+  return { paragraph: null, reasons, missing: stillOpen, uncertain, nearThreshold };
 }
 
 function datacenterOf(spec: IcSpec): boolean | undefined {
@@ -484,7 +497,10 @@ export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptio
   const result = classifyOnce(spec, rules, options.asOf, mode, tf32);
 
   const otherMode: Mode = mode === "as-enforced" ? "as-codified" : "as-enforced";
-  const other = classifyOnce(spec, rules, options.asOf, otherMode, tf32);
+  // Where both modes have the same rule version in force, the other mode's answer is this one.
+  const sameVersion =
+    rules.ruleVersionAt(options.asOf, otherMode) === rules.ruleVersionAt(options.asOf, mode);
+  const other = sameVersion ? result : classifyOnce(spec, rules, options.asOf, otherMode, tf32);
   result.otherMode = {
     mode: otherMode,
     eccn: other.eccn,
@@ -499,7 +515,7 @@ export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptio
   }
 
   const alternative = tf32 === rules.bitLength.tf32 ? rules.tf32AlternativeBitLength : rules.bitLength.tf32!;
-  if (usesTf32(spec)) {
+  if (tf32ChangesTpp(spec, rules, tf32, alternative)) {
     const alt = classifyOnce(spec, rules, options.asOf, mode, alternative);
     if (alt.paragraph !== result.paragraph || alt.status !== result.status) {
       result.warnings.push({
@@ -512,8 +528,10 @@ export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptio
   return result;
 }
 
-function usesTf32(spec: ItemSpec): boolean {
-  if (spec.kind === "system") return usesTf32(spec.chip);
-  if (spec.kind === "hbm" || spec.kind === "weights") return false;
-  return spec.denseTops?.tf32 !== undefined;
+/** The classification depends on the bit lengths only through TPP, so an unchanged TPP means an unchanged result. */
+function tf32ChangesTpp(spec: ItemSpec, rules: RuleBook, tf32: number, alternative: number): boolean {
+  if (spec.kind === "system") return tf32ChangesTpp(spec.chip, rules, tf32, alternative);
+  if (spec.kind === "hbm" || spec.kind === "weights" || spec.denseTops?.tf32 === undefined) return false;
+  const tpp = (bits: number) => computeTpp(spec, { ...rules.bitLength, tf32: bits }).tpp;
+  return tpp(tf32) !== tpp(alternative);
 }

@@ -231,6 +231,7 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
     .map((d) => (d.data as { last_reviewed: string }).last_reviewed)
     .sort()[0]!;
 
+  const citations = new WeakMap<Cite, Citation>();
   return Object.freeze({
     version,
     lastReviewed,
@@ -242,15 +243,20 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
     groups,
     destinationAliases: groupsData.destination_aliases,
     cite(c: Cite): Citation {
-      const s = sources[c.source]!;
-      const doc = s.fr_doc ? ` (FR Doc ${s.fr_doc})` : "";
-      return {
-        source: c.source,
-        text: `${s.citation}${doc}; ${c.pinpoint}`,
-        pinpoint: c.pinpoint,
-        evidence: c.evidence,
-        url: s.url,
-      };
+      let citation = citations.get(c);
+      if (!citation) {
+        const s = sources[c.source]!;
+        const doc = s.fr_doc ? ` (FR Doc ${s.fr_doc})` : "";
+        citation = Object.freeze({
+          source: c.source,
+          text: `${s.citation}${doc}; ${c.pinpoint}`,
+          pinpoint: c.pinpoint,
+          evidence: c.evidence,
+          url: s.url,
+        });
+        citations.set(c, citation);
+      }
+      return citation;
     },
     eccnAt(eccn: string, date: string) {
       const list = eccns.get(eccn) ?? [];

@@ -11,11 +11,17 @@ export const isoDate = z
 
 export const evidence = z.enum(["FR", "eCFR", "BIS", "S", "D"]);
 
-export const cite = z.strictObject({
-  source: z.string().min(1),
-  pinpoint: z.string().min(1, { error: "a citation needs a pinpoint (paragraph or section)" }),
-  evidence,
-});
+export const cite = z.strictObject(
+  {
+    source: z.string().min(1),
+    pinpoint: z.string().min(1, { error: "a citation needs a pinpoint (paragraph or section)" }),
+    evidence,
+  },
+  {
+    error: (issue) =>
+      issue.input === undefined ? "a citation is required: cite: { source, pinpoint, evidence }" : undefined,
+  },
+);
 export type Cite = z.infer<typeof cite>;
 
 export const source = z.strictObject({
