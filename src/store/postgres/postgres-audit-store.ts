@@ -79,8 +79,10 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
     }
     let broken: Error | undefined;
     try {
-      await client.query("BEGIN");
-      const head = (await client.query<HeadRow>(LOCK_HEAD)).rows[0];
+      // Round trips are most of an append's cost: BEGIN and the lock share one simple-protocol message, and
+      // the insert and the head update share one statement.
+      const opened = (await client.query(`BEGIN; ${LOCK_HEAD}`)) as unknown as pg.QueryResult<HeadRow>[];
+      const head = opened[1]?.rows[0];
       if (!head) throw new Error("the audit_head row is missing");
       const recordedAt = notBefore(head.now, head.recorded_at);
       let prev = { seq: Number(head.seq), hash: head.hash };
@@ -97,12 +99,12 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
       const values = records.map(
         (_, i) => `(${Array.from({ length: 13 }, (_, j) => `$${i * 13 + j + 1}`).join(", ")})`,
       );
-      await client.query(`INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES ${values.join(", ")}`, params);
-      await client.query("UPDATE audit_head SET seq = $1, hash = $2, recorded_at = $3 WHERE id = 1", [
-        prev.seq,
-        prev.hash,
-        recordedAt,
-      ]);
+      const n = params.length;
+      await client.query(
+        `WITH inserted AS (INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES ${values.join(", ")})
+         UPDATE audit_head SET seq = $${n + 1}, hash = $${n + 2}, recorded_at = $${n + 3} WHERE id = 1`,
+        [...params, prev.seq, prev.hash, recordedAt],
+      );
       await client.query("COMMIT");
       return records;
     } catch (error) {
