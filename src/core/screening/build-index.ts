@@ -42,8 +42,8 @@ export interface ScreeningIndex {
   readonly postings: readonly Int32Array[];
   /** Phonetic key → term ids. */
   readonly byKey: ReadonlyMap<string, readonly number[]>;
-  /** One-deletion variant of a phonetic key → the keys it came from. */
-  readonly byDeletion: ReadonlyMap<string, readonly string[]>;
+  /** One-deletion variant of a single-word term → the term ids it came from. */
+  readonly byDeletion: ReadonlyMap<string, readonly number[]>;
   /** ISO-2 countries per record, from the country column and the address tails. */
   readonly countries: readonly (readonly string[])[];
 }
@@ -167,27 +167,25 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
   });
 
   const byKey = new Map<string, number[]>();
-  const byDeletion = new Map<string, string[]>();
-  // Both the spelling and its phonetic key go into the tables: a typo is best seen on the spelling
-  // (Sopgho / Sophgo), a romanization variant on the key (Rosoboroneksport / Rosoboronexport).
-  const addKey = (key: string, t: number): void => {
+  const byDeletion = new Map<string, number[]>();
+  // Phonetic keys cover every term, joined pairs and triples included, so "Zala Aerogroup" meets
+  // "ZALA Aero Group" under any romanization. The one-deletion table covers single words only, on their
+  // spelling: typos are seen best on the spelling (Sopgho / Sophgo), and joined words rarely carry one.
+  const singles = new Uint8Array(terms.length);
+  for (const nm of pending) for (const t of nm.tokens) singles[t] = 1;
+  for (let t = 0; t < terms.length; t++) {
+    const text = terms[t]!;
+    const key = phoneticKey(text);
     const list = byKey.get(key);
-    if (list) {
-      if (!list.includes(t)) list.push(t);
-      return;
-    }
-    byKey.set(key, [t]);
-    if (key.length >= 4) {
-      for (const d of deletions(key)) {
-        const keys = byDeletion.get(d);
-        if (keys) keys.push(key);
-        else byDeletion.set(d, [key]);
+    if (list) list.push(t);
+    else byKey.set(key, [t]);
+    if (singles[t] && text.length >= 4) {
+      for (const d of deletions(text)) {
+        const near = byDeletion.get(d);
+        if (near) near.push(t);
+        else byDeletion.set(d, [t]);
       }
     }
-  };
-  for (let t = 0; t < terms.length; t++) {
-    addKey(terms[t]!, t);
-    addKey(phoneticKey(terms[t]!), t);
   }
 
   return {

@@ -32,9 +32,13 @@ function typoSimilarity(distance: number, length: number): number {
 }
 
 /** Candidate names scored exactly per query; the rest are ranked out by the cheap accumulator. */
-const CANDIDATES = 48;
+const CANDIDATES = 20;
 /** Words on more names than this are too common to find candidates with (they still score). */
-const MAX_POSTINGS = 3000;
+const MAX_POSTINGS = 800;
+/** Below this weight a word (place, generic word) only finds candidates when nothing rarer does. */
+const MIN_SEED_WEIGHT = 2;
+/** Names whose reachable coverage is below this cannot reach the review band; they are not scored. */
+const MIN_BOUND = 0.35;
 /**
  * Identifying mass a match needs before it can reach full score: about one word found on fewer than
  * ~30 records. A name made only of common words ("Technology", "Digital Technology") cannot produce a
@@ -111,25 +115,22 @@ function readQuery(
           addMatch(byTerm, t, { start, len, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
         }
       }
-      const maxEdits = maxEditsFor(text.length);
+      // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
+      const maxEdits = len === 1 ? maxEditsFor(text.length) : 0;
       if (maxEdits === 0) continue;
       const typos = new Map<number, number>();
-      for (const probe of key === text ? [text] : [text, key]) {
-        const near = new Set<string>(index.byDeletion.get(probe) ?? []);
-        for (const d of deletions(probe)) {
-          if (index.byKey.has(d)) near.add(d);
-          for (const k of index.byDeletion.get(d) ?? []) near.add(k);
-        }
-        near.delete(probe);
-        for (const k of near) {
-          const distance = boundedEditDistance(probe, k, maxEdits);
-          if (distance > maxEdits) continue;
-          for (const t of index.byKey.get(k)!) {
-            if (t === exact || phonetic.has(t)) continue;
-            const prev = typos.get(t);
-            if (prev === undefined || distance < prev) typos.set(t, distance);
-          }
-        }
+      const consider = (t: number): void => {
+        if (t === exact || phonetic.has(t) || typos.has(t)) return;
+        const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
+        if (distance <= maxEdits) typos.set(t, distance);
+      };
+      // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
+      // shares a one-deletion variant with the query word (or is one).
+      for (const t of index.byDeletion.get(text) ?? []) consider(t);
+      for (const d of deletions(text)) {
+        const t = index.termIds.get(d);
+        if (t !== undefined) consider(t);
+        for (const u of index.byDeletion.get(d) ?? []) consider(u);
       }
       for (const [t, distance] of typos) {
         const sim = typoSimilarity(distance, Math.min(text.length, index.terms[t]!.length));
@@ -273,9 +274,12 @@ function scratchOf(index: ScreeningIndex): { acc: Float64Array; addressWords: Ma
 function candidates(index: ScreeningIndex, q: QueryReading): number[] {
   const { acc } = scratchOf(index);
   const touched: number[] = [];
+  let hasRare = false;
+  for (const term of q.byTerm.keys()) if (index.weight[term]! >= MIN_SEED_WEIGHT) hasRare = true;
   for (const [term, spans] of q.byTerm) {
     const list = index.postings[term]!;
     if (list.length > MAX_POSTINGS) continue;
+    if (hasRare && index.weight[term]! < MIN_SEED_WEIGHT) continue;
     let best = 0;
     for (const s of spans) if (s.sim > best) best = s.sim;
     const gain = best * index.weight[term]! ** 2;
@@ -286,14 +290,17 @@ function candidates(index: ScreeningIndex, q: QueryReading): number[] {
     }
   }
   // Rank by the share of the name's mass that could be covered, then by absolute mass.
-  const ranked = touched.map((n) => {
-    const name = index.names[n]!;
+  const keys = new Float64Array(touched.length);
+  for (let i = 0; i < touched.length; i++) {
+    const n = touched[i]!;
     const a = acc[n]!;
     acc[n] = 0;
-    return { n, key: Math.min(1, a / Math.max(name.mass, 1e-9)) * 1000 + Math.min(a, MIN_MASS) };
-  });
-  ranked.sort((a, b) => b.key - a.key);
-  return ranked.slice(0, CANDIDATES).map((r) => r.n);
+    keys[i] = Math.min(1, a / Math.max(index.names[n]!.mass, 1e-9)) * 1000 + Math.min(a, MIN_MASS);
+  }
+  const order: number[] = [];
+  for (let i = 0; i < touched.length; i++) if (keys[i]! >= MIN_BOUND * 1000) order.push(i);
+  order.sort((a, b) => keys[b]! - keys[a]!);
+  return order.slice(0, CANDIDATES).map((i) => touched[i]!);
 }
 
 function addressWords(index: ScreeningIndex, record: number): Set<string> {

@@ -150,6 +150,8 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
     }
   };
   const waitUntil = async (cond: () => boolean): Promise<void> => {
+    // Results that arrived synchronously (no worker threads) are written before any wait.
+    await flush();
     while (!cond() && !failure) {
       await new Promise<void>((r) => {
         wake = r;

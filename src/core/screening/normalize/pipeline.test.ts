@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { normalizeName } from "./pipeline.js";
+
+const tokens = (s: string): string[][] => normalizeName(s).map((n) => [...n.tokens]);
+
+describe("normalizeName", () => {
+  it("makes legal-form and case variants identical", () => {
+    expect(tokens("HUAWEI TECH CO LTD")).toEqual(tokens("Huawei Technologies Company Limited"));
+    expect(tokens("4Paradigm Technology Limited Company")).toEqual(tokens("4Paradigm Technology Co., Ltd."));
+  });
+  it("gives Chinese input a glossary reading and a pinyin reading", () => {
+    expect(tokens("華為技術有限公司")).toEqual([
+      ["hua", "wei", "technology"],
+      ["hua", "wei", "ji", "shu"],
+    ]);
+  });
+  it("transliterates Cyrillic and removes Russian legal forms", () => {
+    const [n] = normalizeName("ПАО «Аэрофлот»");
+    expect(n!.tokens).toEqual(["aeroflot"]);
+    expect(n!.legal).toEqual(["pao"]);
+    expect(n!.origins).toEqual(["transliterated"]);
+  });
+  it("flags organisation names", () => {
+    expect(normalizeName("Acme Trading LLC")[0]!.organisation).toBe(true);
+    expect(normalizeName("Li Fangwei")[0]!.organisation).toBe(false);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { foldCaseAndDiacritics } from "./fold.js";
+import { isGenericWord } from "./generic.js";
+import { hanToLatin, traditionalToSimplified } from "./han.js";
+import { markLegalForms } from "./legal-forms.js";
+import { nfkc } from "./nfkc.js";
+import { phoneticKey } from "./phonetic.js";
+import { isPlace } from "./places.js";
+import { normalizePunctuation } from "./punctuation.js";
+import { toLatin } from "./script.js";
+import { tokenize } from "./tokenize.js";
+import { canonicalWord, foldPlural, isStopWord } from "./words.js";
+
+describe("nfkc", () => {
+  it("folds full-width letters and brackets", () => {
+    expect(nfkc("ＨＵＡＷＥＩ（北京）")).toBe("HUAWEI(北京)");
+    expect(nfkc("ﬁber")).toBe("fiber");
+  });
+});
+
+describe("foldCaseAndDiacritics", () => {
+  it("lower-cases and strips Latin diacritics", () => {
+    expect(foldCaseAndDiacritics("Société Générale ÆØ Straße")).toBe("societe generale aeo strasse");
+  });
+  it("keeps marks that belong to other scripts for the transliteration stage", () => {
+    expect(foldCaseAndDiacritics("Й")).toBe("й");
+  });
+});
+
+describe("normalizePunctuation", () => {
+  it("drops apostrophes inside words and turns & into and", () => {
+    expect(normalizePunctuation("Mashinostroitel'nyi R&D")).toBe("Mashinostroitelnyi R and D");
+  });
+  it("separates on every other punctuation", () => {
+    expect(normalizePunctuation("Co., Ltd. (Group)—«X»")).toBe("Co Ltd Group X");
+  });
+});
+
+describe("tokenize", () => {
+  it("re-joins dotted initialisms and strips ordinal suffixes", () => {
+    expect(tokenize("huawei s a 14th u s a")).toEqual(["huawei", "sa", "14", "usa"]);
+  });
+  it("keeps a lone letter", () => {
+    expect(tokenize("t platforms")).toEqual(["t", "platforms"]);
+  });
+});
+
+describe("phoneticKey", () => {
+  it("merges letters that romanizations swap", () => {
+    expect(phoneticKey("rosoboroneksport")).toBe(phoneticKey("rosoboronexport"));
+    expect(phoneticKey("kasperskiy")).toBe(phoneticKey("kaspersky"));
+    expect(phoneticKey("melli")).toBe(phoneticKey("meli"));
+  });
+  it("keeps unrelated words apart", () => {
+    expect(phoneticKey("jiang")).not.toBe(phoneticKey("yang"));
+    expect(phoneticKey("zhou")).not.toBe(phoneticKey("zhu"));
+  });
+});
+
+describe("Chinese stage", () => {
+  it("converts traditional to simplified", () => {
+    expect(traditionalToSimplified("華為技術")).toBe("华为技术");
+  });
+  it("renders generic words in English, the name in pinyin, and drops legal forms", () => {
+    const t = hanToLatin("华为技术有限公司", "translate").map((s) => s.text);
+    expect(t).toEqual(["hua", "wei", "technology"]);
+    const p = hanToLatin("华为技术有限公司", "pinyin").map((s) => s.text);
+    expect(p).toEqual(["hua", "wei", "ji", "shu"]);
+  });
+  it("reads Chinese ordinals as numbers", () => {
+    expect(hanToLatin("第十四研究所", "translate").map((s) => s.text)).toEqual(["14", "research institute"]);
+    expect(hanToLatin("第五十五", "translate").map((s) => s.text)).toEqual(["55"]);
+  });
+});
+
+describe("toLatin", () => {
+  it("transliterates Cyrillic and leaves Latin text alone", () => {
+    expect(toLatin("Аэрофлот")).toBe("Aeroflot");
+    expect(toLatin("plain text")).toBe("plain text");
+  });
+});
+
+describe("markLegalForms", () => {
+  it("marks multi-word and single legal forms", () => {
+    expect(markLegalForms(["public", "joint", "stock", "company", "megafon"])).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(markLegalForms(["huawei", "technology", "co", "ltd"])).toEqual([false, false, true, true]);
+  });
+  it("leaves a lone word of a phrase and protected pinyin syllables", () => {
+    expect(markLegalForms(["joint", "venture"])).toEqual([false, false]);
+    expect(markLegalForms(["ao", "men"], [true, true])).toEqual([false, false]);
+  });
+  it("keeps a name made only of legal words", () => {
+    expect(markLegalForms(["company", "limited"])).toEqual([false, false]);
+  });
+});
+
+describe("generic words", () => {
+  it("folds spellings, abbreviations and nationality adjectives", () => {
+    expect(canonicalWord("tech")).toEqual(["technology"]);
+    expect(canonicalWord("chinese")).toEqual(["china"]);
+    expect(canonicalWord("hk")).toEqual(["hong", "kong"]);
+    expect(isStopWord("of")).toBe(true);
+  });
+  it("folds plurals and agent forms of long words only", () => {
+    expect(foldPlural("industries")).toBe("industry");
+    expect(foldPlural("airlines")).toBe("airline");
+    expect(foldPlural("computer")).toBe(foldPlural("computing"));
+    expect(foldPlural("swiss")).toBe("swiss");
+    expect(foldPlural("bus")).toBe("bus");
+  });
+  it("knows places and generic organisation words", () => {
+    expect(isPlace("shenzhen")).toBe(true);
+    expect(isGenericWord("technology")).toBe(true);
+    expect(isGenericWord("huawei")).toBe(false);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { ChipGateError } from "../errors.js";
+import { buildScreeningIndex } from "./build-index.js";
+import { CSL_COLUMNS, type CslRecord } from "./csl.js";
+import { screenName } from "./screen.js";
+
+function record(id: string, name: string, extra: Partial<Record<string, string>> = {}): CslRecord {
+  const r: Record<string, string> = {};
+  for (const c of CSL_COLUMNS) r[c] = "";
+  Object.assign(
+    r,
+    {
+      _id: id,
+      name,
+      source: "Entity List (EL) - Bureau of Industry and Security",
+      country: "",
+      snapshot_date: "",
+      snapshot_origin: "",
+    },
+    extra,
+  );
+  return { ...(r as unknown as CslRecord), list: "EL", row: 2 };
+}
+
+const filler = Array.from({ length: 60 }, (_, i) =>
+  record(
+    `f${i}`,
+    `${["Beijing", "Shanghai", "Moscow"][i % 3]} ${["Alpha", "Orion", "Vega", "Lyra", "Nova"][i % 5]}${i} Technology Co., Ltd.`,
+  ),
+);
+const index = buildScreeningIndex([
+  record("hw", "Huawei Technologies Co., Ltd.", {
+    alt_names: "Shenzhen Huawei Technologies; Huawei Technology",
+    country: "CN",
+  }),
+  record("mk", "PJSC Mikron", { addresses: "Zelenograd, Moscow, RU", country: "RU" }),
+  record("zp", "Beijing Zhipu Huazhang Technology Co., Ltd.", { alt_names: "Zhipu AI" }),
+  ...filler,
+]);
+
+describe("screenName", () => {
+  it("finds a listed party written in Chinese characters and explains how", () => {
+    const { hits } = screenName(index, { name: "华为技术有限公司" });
+    expect(hits[0]?.id).toBe("hw");
+    expect(hits[0]?.explanation.matches.map((m) => m.how)).toContain("spacing");
+  });
+  it("treats legal-form and case variants as the same name", () => {
+    const [hit] = screenName(index, { name: "HUAWEI TECH CO LTD" }).hits;
+    expect(hit?.id).toBe("hw");
+    expect(hit?.band).toBe("match");
+  });
+  it("catches a typo and reports its distance", () => {
+    const [hit] = screenName(index, { name: "Beijing Zhipu Huazxang Technology" }).hits;
+    expect(hit?.id).toBe("zp");
+    expect(hit?.explanation.matches.find((m) => m.how === "typo")?.distance).toBe(1);
+  });
+  it("matches joined aliases", () => {
+    expect(screenName(index, { name: "ZHIPUAI" }).hits[0]?.id).toBe("zp");
+  });
+  it("does not match on generic words and places alone", () => {
+    expect(screenName(index, { name: "Beijing Technology Co., Ltd." }).hits).toEqual([]);
+    expect(screenName(index, { name: "Acme Widgets" }).hits).toEqual([]);
+  });
+  it("lets the country raise or lower the score, and says so", () => {
+    const cn = screenName(index, { name: "Huawei Technology", country: "CN" }).hits[0]!;
+    const us = screenName(index, { name: "Huawei Technology", country: "US" }).hits[0]!;
+    expect(cn.score).toBeGreaterThan(us.score);
+    expect(us.explanation.adjustments[0]?.reason).toMatch(/differs from query country US/);
+  });
+  it("uses an address word to support a near match", () => {
+    const hit = screenName(index, { name: "Mikron", address: "Zelenograd" }).hits[0]!;
+    expect(hit.explanation.adjustments.some((a) => a.delta > 0 && /address/.test(a.reason))).toBe(true);
+  });
+  it("rejects an empty name and a malformed country", () => {
+    expect(() => screenName(index, { name: " " })).toThrow(ChipGateError);
+    expect(() => screenName(index, { name: "x", country: "CHN" })).toThrow(/alpha-2/);
+  });
+});
