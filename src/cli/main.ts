@@ -10,6 +10,7 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   classify: async () => (await import("./classify-commands.js")).registerClassifyCommands,
   screen: async () => (await import("./screen-commands.js")).registerScreenCommands,
   audit: async () => (await import("./audit-commands.js")).registerAuditCommands,
+  decide: async () => (await import("./decide-commands.js")).registerDecideCommands,
 };
 const groupOf: Record<string, keyof typeof commandGroups> = {
   classify: "classify",
@@ -18,6 +19,7 @@ const groupOf: Record<string, keyof typeof commandGroups> = {
   screen: "screen",
   data: "screen",
   audit: "audit",
+  decide: "decide",
 };
 
 export async function buildProgram(command?: string): Promise<Command> {

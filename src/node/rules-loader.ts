@@ -11,6 +11,7 @@ function kindOf(rel: string): RuleDataDocument["kind"] | undefined {
   if (rel === "versions.yaml") return "versions";
   if (rel === "country-groups.yaml") return "country-groups";
   if (rel === "technical-notes.yaml") return "technical-notes";
+  if (rel === "licensing.yaml") return "licensing";
   if (rel.startsWith("ccl/")) return "eccn";
   return undefined;
 }

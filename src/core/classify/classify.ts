@@ -108,7 +108,7 @@ function all(conditions: readonly Condition[], inputs: Inputs): Tri {
 
 /** 15831.2 -> "15,831.2"; 2.90909 -> "2.91"; 3e26 -> "3.00e+26". (toLocaleString is too slow for batch runs.) */
 export function formatNumber(n: number): string {
-  if (Math.abs(n) >= 1e7) return n.toExponential(2);
+  if (Math.abs(n) >= 1e15) return n.toExponential(2);
   const text = (Math.round(n * 100) / 100).toString();
   const dot = text.indexOf(".");
   const int = dot < 0 ? text : text.slice(0, dot);

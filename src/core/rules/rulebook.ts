@@ -3,10 +3,13 @@ import { ChipGateError } from "../errors.js";
 import {
   type Cite,
   type CountryGroupData,
+  type CountrySet,
   countryGroupsFile,
   type EccnVersionData,
   type Exclusion,
   eccnFile,
+  type Licensing,
+  licensingFile,
   type Mode,
   type Paragraph,
   type RuleVersionData,
@@ -19,7 +22,7 @@ import {
 /** One rule-data file, already parsed from YAML, with the path used in error messages. */
 export interface RuleDataDocument {
   file: string;
-  kind: "sources" | "versions" | "eccn" | "country-groups" | "technical-notes";
+  kind: "sources" | "versions" | "eccn" | "country-groups" | "technical-notes" | "licensing";
   data: unknown;
 }
 
@@ -76,7 +79,12 @@ export interface RuleBook {
   readonly ruleVersions: readonly RuleVersion[];
   readonly groups: Readonly<Record<string, CountryGroup>>;
   readonly destinationAliases: Readonly<Record<string, { as: string; cite: Cite }>>;
+  readonly licensing: Licensing;
   cite(c: Cite): Citation;
+  /** Whether a country is in a country set on a date. */
+  inSet(set: CountrySet, country: string, date: string): boolean;
+  /** The unverified Country Groups a set consults. */
+  unverifiedGroups(set: CountrySet): CountryGroup[];
   eccnAt(eccn: string, date: string): EccnVersion | undefined;
   eccnVersions(eccn: string): readonly EccnVersion[];
   ruleVersionAt(date: string, mode: Mode): RuleVersion | undefined;
@@ -227,6 +235,10 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
     eccns.set(data.eccn, resolved);
   }
 
+  const licensingDoc = single("licensing");
+  const licensing = parseWith(licensingFile, licensingDoc);
+  checkLicensing(licensingDoc.file, licensing, groups, checkCite);
+
   const lastReviewed = [sourcesDoc, notesDoc, versionsDoc, groupsDoc]
     .map((d) => (d.data as { last_reviewed: string }).last_reviewed)
     .sort()[0]!;
@@ -268,6 +280,19 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
     ruleVersionAt(date: string, mode: Mode) {
       return versions.findLast((v) => v.from <= date && v.modes.includes(mode));
     },
+    licensing,
+    inSet(set: CountrySet, country: string, date: string): boolean {
+      const inGroups = (names: readonly string[] | undefined) =>
+        (names ?? []).some((g) => this.groupMembersAt(g, date).has(country));
+      const included = (set.countries ?? []).includes(country) || inGroups(set.groups);
+      const excluded = (set.minus_countries ?? []).includes(country) || inGroups(set.minus_groups);
+      return included && !excluded;
+    },
+    unverifiedGroups(set: CountrySet): CountryGroup[] {
+      return [...(set.groups ?? []), ...(set.minus_groups ?? [])]
+        .map((g) => groups[g]!)
+        .filter((g) => g.verification === "unverified");
+    },
     groupMembersAt(group: string, date: string): ReadonlySet<string> {
       const g = groups[group];
       if (!g) throw new ChipGateError("INTERNAL", `unknown country group ${group}`);
@@ -278,4 +303,44 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
       return members;
     },
   });
+}
+
+/** Cross-checks of licensing.yaml: cited sources exist, groups exist, dates ascend within each mode. */
+function checkLicensing(
+  file: string,
+  licensing: Licensing,
+  groups: Record<string, CountryGroup>,
+  checkCite: (file: string, path: PropertyKey[], c: Cite) => void,
+): void {
+  const visit = (value: unknown, path: PropertyKey[]): void => {
+    if (Array.isArray(value)) {
+      if (value.every((v) => typeof v === "object" && v !== null && "from" in v)) {
+        const entries = value as { from: string; modes?: string[] }[];
+        for (const m of ["as-enforced", "as-codified"]) {
+          const lane = entries.map((e, i) => ({ e, i })).filter(({ e }) => !e.modes || e.modes.includes(m));
+          for (let k = 1; k < lane.length; k++) {
+            if (lane[k]!.e.from <= lane[k - 1]!.e.from) {
+              fail(
+                file,
+                [...path, lane[k]!.i, "from"],
+                `dates must be strictly increasing (no overlap): ${lane[k]!.e.from} does not follow ${lane[k - 1]!.e.from}`,
+              );
+            }
+          }
+        }
+      }
+      value.forEach((v, i) => visit(v, [...path, i]));
+      return;
+    }
+    if (typeof value !== "object" || value === null) return;
+    for (const [key, v] of Object.entries(value)) {
+      if (key === "cite") checkCite(file, [...path, key], v as Cite);
+      else if ((key === "groups" || key === "minus_groups") && Array.isArray(v)) {
+        v.forEach((g, i) => {
+          if (!groups[g as string]) fail(file, [...path, key, i], `unknown country group '${String(g)}'`);
+        });
+      } else visit(v, [...path, key]);
+    }
+  };
+  visit(licensing, []);
 }

@@ -181,3 +181,143 @@ export const technicalNotesFile = z.strictObject({
   bit_length: z.record(z.string().regex(/^(fp|bf|tf|int)[0-9]+$/), z.number().int().positive()),
   tf32_alternative_bit_length: z.number().int().positive(),
 });
+
+/** A set of countries over the Country Groups: (groups ∪ countries) − (minus_groups ∪ minus_countries). */
+export const countrySet = z.strictObject({
+  groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
+  countries: z.array(countryCode).optional(),
+  minus_groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
+  minus_countries: z.array(countryCode).optional(),
+});
+export type CountrySet = z.infer<typeof countrySet>;
+
+export const itemClass = z.string().regex(/^(3A090\.[abc]|4A090\.[ab]|z|4E091|datacenter-3A090\.a)$/, {
+  error:
+    "expected an item class: 3A090.a, 3A090.b, 3A090.c, 4A090.a, 4A090.b, z, 4E091 or datacenter-3A090.a",
+});
+
+const policy = z.enum([
+  "presumption-of-approval",
+  "presumption-of-denial",
+  "case-by-case",
+  "policy-of-denial",
+]);
+
+const dated = {
+  from: isoDate,
+  modes: z.array(mode).min(1).optional(),
+  cite,
+  uncertain: z.array(z.string()).optional(),
+};
+
+export const licensingFile = z.strictObject({
+  last_reviewed: isoDate,
+  destination_rule: z.array(
+    z.strictObject({ ...dated, items: z.array(itemClass).min(1), destinations: countrySet }),
+  ),
+  headquarters_rule: z.array(
+    z.strictObject({ ...dated, items: z.array(itemClass).min(1), headquarters: countrySet }),
+  ),
+  hbm_rule: z.array(z.strictObject({ ...dated, items: z.array(itemClass).min(1), destinations: countrySet })),
+  worldwide_rule: z.array(
+    z.strictObject({ ...dated, items: z.array(itemClass).min(1), except_destinations: countrySet }),
+  ),
+  supercomputer_end_use: z.array(z.strictObject({ ...dated, destinations: countrySet })),
+  company_notices: z.array(
+    z.strictObject({
+      ...dated,
+      id: z.string().regex(/^[a-z0-9-]+$/),
+      exporters: z.array(z.string().min(1)).min(1),
+      chips: z.array(z.string().min(1)).min(1),
+      destinations: countrySet,
+      headquarters: countrySet,
+      practice_note: z.string().optional(),
+    }),
+  ),
+  exceptions: z.strictObject({
+    NAC: z.array(
+      z.strictObject({
+        ...dated,
+        destinations: countrySet,
+        headquarters: countrySet.optional(),
+        notification_days: z.number().int().nonnegative(),
+        overcomes_headquarters_rule: z.boolean(),
+      }),
+    ),
+    ACA: z.array(
+      z.strictObject({
+        ...dated,
+        destinations: countrySet,
+        notification_days: z.number().int().nonnegative(),
+        overcomes_headquarters_rule: z.boolean(),
+      }),
+    ),
+    excluded_items: z.array(itemClass),
+    HBM: z.array(
+      z.strictObject({
+        ...dated,
+        items: z.array(itemClass).min(1),
+        memory_bandwidth_density_lt: z.number().positive(),
+      }),
+    ),
+    LPP: z.array(
+      z.strictObject({
+        ...dated,
+        tpp_per_consignee_per_year: z.number().positive(),
+        not_destinations: countrySet,
+      }),
+    ),
+    AIA: z.array(z.strictObject({ ...dated, destinations: countrySet })),
+  }),
+  review_policy: z.strictObject({
+    destination_rule: z.array(
+      z.strictObject({
+        ...dated,
+        default: policy,
+        restricted: countrySet.optional(),
+        restricted_policy: policy.optional(),
+      }),
+    ),
+    headquarters_rule: z.array(
+      z.strictObject({ ...dated, default: policy, datacenter_3a090a: policy.optional() }),
+    ),
+    hbm_rule: z.array(
+      z.strictObject({
+        ...dated,
+        default: policy,
+        restricted_headquarters: countrySet,
+        restricted_policy: policy,
+      }),
+    ),
+    worldwide_rule: z.array(
+      z.strictObject({
+        ...dated,
+        default: policy,
+        restricted: countrySet,
+        restricted_policy: policy,
+        favored: countrySet,
+        favored_policy: policy,
+        country_allocation_tpp: z.number().positive(),
+        after_allocation: policy,
+      }),
+    ),
+    supercomputer_end_use: z.array(z.strictObject({ ...dated, default: policy })),
+    company_notices: z.array(z.strictObject({ ...dated, default: policy.nullable() })),
+    envelope_2026: z.array(
+      z.strictObject({
+        ...dated,
+        destinations: countrySet,
+        exported_from: countrySet,
+        tpp_lt: z.number().positive(),
+        dram_bandwidth_gbs_lt: z.number().positive(),
+        policy,
+        otherwise: policy,
+        conditions: z
+          .array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), text: z.string().min(1) }))
+          .min(1),
+      }),
+    ),
+  }),
+});
+export type Licensing = z.infer<typeof licensingFile>;
+export type ReviewPolicyName = z.infer<typeof policy>;

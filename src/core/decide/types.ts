@@ -1,0 +1,62 @@
+import type { Classification, Reason, Warning } from "../classify/classify.js";
+import type { Citation } from "../rules/rulebook.js";
+import type { Mode } from "../rules/schema.js";
+import type { ScreeningHit } from "../screening/index.js";
+
+export type Outcome = "no-license-required" | "license-exception" | "license-required" | "undetermined";
+export type ReviewPolicy =
+  | "presumption-of-approval"
+  | "presumption-of-denial"
+  | "case-by-case"
+  | "policy-of-denial";
+export type LicenseException = "NAC" | "ACA" | "HBM" | "LPP" | "AIA";
+
+/** One reason a license is (or is not) required, with its legal citation. */
+export interface Requirement {
+  code: string;
+  message: string;
+  citation: Citation;
+}
+
+export interface ItemDecision {
+  index: number;
+  description: string;
+  quantity: number;
+  eccn: string | null;
+  paragraph: string | null;
+  licenseRequired: boolean | null;
+  requirements: Requirement[];
+  exception: LicenseException | null;
+  exceptionDetail: { notificationDays: number; reason: string; citation: Citation } | null;
+  reviewPolicy: ReviewPolicy | null;
+  reasons: (Reason | Requirement)[];
+  warnings: Warning[];
+  undetermined: { field: string; message: string }[];
+  classification: Classification;
+}
+
+export interface PartyScreening {
+  role: "endUser" | "consignee";
+  name: string;
+  country: string | null;
+  headquarters: string | null;
+  hits: Omit<ScreeningHit, "record">[];
+  band: "match" | "review" | null;
+}
+
+export interface Decision {
+  outcome: Outcome;
+  asOf: string;
+  mode: Mode;
+  ruleVersion: { id: string; title: string; from: string } | null;
+  destination: string;
+  destinationAsEntered: string;
+  exportedFrom: string;
+  items: ItemDecision[];
+  parties: PartyScreening[];
+  warnings: Warning[];
+  reasons: Requirement[];
+  otherMode: { mode: Mode; outcome: Outcome; differs: boolean; differences: string[] };
+  versions: { engine: string; ruleData: string; screeningData: string };
+  disclaimer: string;
+}
