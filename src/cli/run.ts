@@ -7,7 +7,9 @@ export const EXIT_INTERNAL = 1;
 export const EXIT_BAD_INPUT = 2;
 
 /** Wraps a command action so that errors become the documented exit codes and a readable message. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void> | void,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -27,7 +29,9 @@ export function reportError(error: unknown): number {
     process.stderr.write(`chipgate: invalid input:\n${lines}\n`);
     return EXIT_BAD_INPUT;
   }
-  process.stderr.write(`chipgate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `chipgate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return EXIT_INTERNAL;
 }
 

@@ -329,7 +329,9 @@ function checkLicensing(
           }
         }
       }
-      value.forEach((v, i) => visit(v, [...path, i]));
+      value.forEach((v, i) => {
+        visit(v, [...path, i]);
+      });
       return;
     }
     if (typeof value !== "object" || value === null) return;
