@@ -11,6 +11,7 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   screen: async () => (await import("./screen-commands.js")).registerScreenCommands,
   audit: async () => (await import("./audit-commands.js")).registerAuditCommands,
   decide: async () => (await import("./decide-commands.js")).registerDecideCommands,
+  server: async () => (await import("./server-commands.js")).registerServerCommands,
 };
 const groupOf: Record<string, keyof typeof commandGroups> = {
   classify: "classify",
@@ -20,6 +21,8 @@ const groupOf: Record<string, keyof typeof commandGroups> = {
   data: "screen",
   audit: "audit",
   decide: "decide",
+  serve: "server",
+  keys: "server",
 };
 
 export async function buildProgram(command?: string): Promise<Command> {

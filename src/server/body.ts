@@ -1,0 +1,49 @@
+import { Readable, Transform } from "node:stream";
+import { ApiError } from "./errors.js";
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError("PAYLOAD_TOO_LARGE", `the request body is larger than the limit of ${limit} bytes`);
+}
+
+/** Rejects at once when the declared length is over the limit, before reading anything. */
+export function checkDeclaredLength(request: Request, limit: number): void {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+}
+
+/** The whole body as text, failing with 413 as soon as it passes `limit` bytes. */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  checkDeclaredLength(request, limit);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+/** The body as a Node stream that errors with 413 once it passes `limit` bytes (for streamed uploads). */
+export function bodyStream(request: Request, limit: number): Readable {
+  checkDeclaredLength(request, limit);
+  if (!request.body) return Readable.from([]);
+  let size = 0;
+  const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>);
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > limit) done(tooLarge(limit));
+      else done(null, chunk);
+    },
+  });
+  source.on("error", (e) => counter.destroy(e));
+  return source.pipe(counter);
+}

@@ -1,0 +1,234 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { ChipGateError } from "../../core/errors.js";
+import { redactUrl } from "../../store/common.js";
+import { DEFAULT_DATA_DIR, sqliteAuditFile } from "../../store/index.js";
+
+export const roles = ["viewer", "analyst", "admin"] as const;
+export type Role = (typeof roles)[number];
+
+/** What is kept about a key: never the key itself, only its SHA-256. */
+export interface ApiKeyInfo {
+  id: string;
+  name: string | null;
+  role: Role;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/**
+ * API keys, in the same database as the audit trail (the SQLite file in the data directory, or the shared
+ * PostgreSQL database), so every server sharing a trail accepts the same keys.
+ */
+export interface KeyStore {
+  readonly location: string;
+  /** Creates a key; the returned `key` is the only copy anywhere. */
+  create(options: { role: Role; name?: string }): Promise<{ key: string; info: ApiKeyInfo }>;
+  list(): Promise<ApiKeyInfo[]>;
+  /** Marks the key revoked; undefined when no key has this id. Revoking twice keeps the first time. */
+  revoke(id: string): Promise<ApiKeyInfo | undefined>;
+  /** The key whose SHA-256 is `hash`, revoked or not. */
+  findByHash(hash: string): Promise<ApiKeyInfo | undefined>;
+  countActive(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+/** `cg_<id>_<secret>`: the id (not secret) lets `keys list` and logs name a key without revealing it. */
+function newKey(): { id: string; key: string } {
+  const id = randomBytes(6).toString("hex");
+  return { id, key: `cg_${id}_${randomBytes(32).toString("base64url")}` };
+}
+
+interface KeyRow {
+  id: string;
+  name: string | null;
+  role: string;
+  created_at: string | Date;
+  revoked_at: string | Date | null;
+}
+
+function toInfo(row: KeyRow): ApiKeyInfo {
+  const iso = (v: string | Date) => (v instanceof Date ? v.toISOString() : v);
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    createdAt: iso(row.created_at),
+    revokedAt: row.revoked_at === null ? null : iso(row.revoked_at),
+  };
+}
+
+function checkName(name: string | undefined): string | null {
+  if (name === undefined) return null;
+  const trimmed = name.trim();
+  if (trimmed === "" || trimmed.length > 200) {
+    throw new ChipGateError("INVALID_INPUT", "name: must be 1 to 200 characters", [
+      { path: "name", message: "must be 1 to 200 characters" },
+    ]);
+  }
+  return trimmed;
+}
+
+function checkRole(role: string): Role {
+  if (!(roles as readonly string[]).includes(role)) {
+    throw new ChipGateError("INVALID_INPUT", `role: '${role}' is not a role; accepted: ${roles.join(", ")}`, [
+      { path: "role", message: `accepted: ${roles.join(", ")}` },
+    ]);
+  }
+  return role as Role;
+}
+
+const COLUMNS = "id, name, role, created_at, revoked_at";
+
+export function openSqliteKeyStore(file: string): KeyStore {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma("busy_timeout = 10000");
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec(`CREATE TABLE IF NOT EXISTS chipgate_api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  )`);
+  const insert = db.prepare(
+    "INSERT INTO chipgate_api_keys (id, name, role, key_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+  );
+  const all = db.prepare<[], KeyRow>(`SELECT ${COLUMNS} FROM chipgate_api_keys ORDER BY created_at, id`);
+  const byId = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM chipgate_api_keys WHERE id = ?`);
+  const byHash = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM chipgate_api_keys WHERE key_hash = ?`);
+  const revoke = db.prepare(
+    "UPDATE chipgate_api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+  );
+  const count = db.prepare<[], { n: number }>(
+    "SELECT count(*) AS n FROM chipgate_api_keys WHERE revoked_at IS NULL",
+  );
+  return {
+    location: file,
+    async create(options) {
+      const role = checkRole(options.role);
+      const name = checkName(options.name);
+      const { id, key } = newKey();
+      const createdAt = new Date().toISOString();
+      insert.run(id, name, role, hashKey(key), createdAt);
+      return { key, info: { id, name, role, createdAt, revokedAt: null } };
+    },
+    async list() {
+      return all.all().map(toInfo);
+    },
+    async revoke(id) {
+      revoke.run(new Date().toISOString(), id);
+      const row = byId.get(id);
+      return row ? toInfo(row) : undefined;
+    },
+    async findByHash(hash) {
+      const row = byHash.get(hash);
+      return row ? toInfo(row) : undefined;
+    },
+    async countActive() {
+      return count.get()!.n;
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+export async function openPostgresKeyStore(databaseUrl: string): Promise<KeyStore> {
+  const location = redactUrl(databaseUrl);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
+  pool.on("error", () => {});
+  const client = await pool.connect().catch(async (error: unknown) => {
+    await pool.end().catch(() => {});
+    throw new ChipGateError(
+      "AUDIT_STORE_ERROR",
+      `cannot open the key table at ${location}: ${(error as Error).message}`,
+    );
+  });
+  try {
+    // Two servers starting together would race on CREATE TABLE IF NOT EXISTS; the lock makes them take turns.
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('chipgate_api_keys'))");
+    await client.query(`CREATE TABLE IF NOT EXISTS chipgate_api_keys (
+      id TEXT PRIMARY KEY,
+      name TEXT,
+      role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+      key_hash TEXT NOT NULL UNIQUE,
+      created_at TEXT NOT NULL,
+      revoked_at TEXT
+    )`);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    client.release();
+    await pool.end().catch(() => {});
+    throw new ChipGateError(
+      "AUDIT_STORE_ERROR",
+      `cannot create the key table at ${location}: ${(error as Error).message}`,
+    );
+  }
+  client.release();
+  const q = async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => {
+    try {
+      return (await pool.query<R>(sql, params)).rows;
+    } catch (error) {
+      throw new ChipGateError("AUDIT_STORE_ERROR", `key table at ${location}: ${(error as Error).message}`);
+    }
+  };
+  return {
+    location,
+    async create(options) {
+      const role = checkRole(options.role);
+      const name = checkName(options.name);
+      const { id, key } = newKey();
+      const createdAt = new Date().toISOString();
+      await q(
+        "INSERT INTO chipgate_api_keys (id, name, role, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        [id, name, role, hashKey(key), createdAt],
+      );
+      return { key, info: { id, name, role, createdAt, revokedAt: null } };
+    },
+    async list() {
+      return (await q<KeyRow>(`SELECT ${COLUMNS} FROM chipgate_api_keys ORDER BY created_at, id`)).map(
+        toInfo,
+      );
+    },
+    async revoke(id) {
+      await q("UPDATE chipgate_api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [
+        new Date().toISOString(),
+        id,
+      ]);
+      const [row] = await q<KeyRow>(`SELECT ${COLUMNS} FROM chipgate_api_keys WHERE id = $1`, [id]);
+      return row ? toInfo(row) : undefined;
+    },
+    async findByHash(hash) {
+      const [row] = await q<KeyRow>(`SELECT ${COLUMNS} FROM chipgate_api_keys WHERE key_hash = $1`, [hash]);
+      return row ? toInfo(row) : undefined;
+    },
+    async countActive() {
+      const [row] = await q<{ n: string }>(
+        "SELECT count(*) AS n FROM chipgate_api_keys WHERE revoked_at IS NULL",
+      );
+      return Number(row?.n ?? 0);
+    },
+    async close() {
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+/** The key table beside the audit trail that `openAuditStore` with the same options opens. */
+export async function openKeyStore(options: { dataDir?: string; databaseUrl?: string }): Promise<KeyStore> {
+  if (options.databaseUrl) return openPostgresKeyStore(options.databaseUrl);
+  return openSqliteKeyStore(sqliteAuditFile(options.dataDir ?? DEFAULT_DATA_DIR));
+}

@@ -1,0 +1,239 @@
+import { z } from "zod";
+import { type AuditRecord, canonicalJson, INSTANT_FORMAT } from "../../core/audit/index.js";
+import { transaction } from "../../core/decide/transaction.js";
+import { ChipGateError } from "../../core/errors.js";
+import { ApiError } from "../errors.js";
+import { json, type Route, route } from "../route.js";
+import { idParams, intParam } from "./common.js";
+
+const instant = z.string().min(1).max(40).meta({ description: INSTANT_FORMAT });
+
+const listQuery = z.object({
+  outcome: z.string().max(100).optional(),
+  actor: z.string().max(200).optional().meta({ description: "`key:<id>` of the key that decided." }),
+  from: instant.optional().meta({ description: `recordedAt from (inclusive): ${INSTANT_FORMAT}` }),
+  to: instant.optional().meta({ description: "recordedAt before (exclusive)" }),
+  limit: intParam(1, 1000).optional().meta({ description: "1 to 1000; default 100." }),
+  cursor: z.string().max(100).optional().meta({ description: "`nextCursor` of the previous page." }),
+  order: z.enum(["asc", "desc"]).optional().meta({ description: "By seq; default asc." }),
+});
+
+const exportQuery = z.object({
+  format: z.enum(["jsonl", "csv"], { error: "format must be jsonl or csv" }),
+  from: instant.optional(),
+  to: instant.optional(),
+});
+
+const transactionBody = transaction.meta({
+  example: {
+    date: "2024-06-01",
+    destination: "CN",
+    items: [{ chip: "nvidia-h20", quantity: 100 }],
+    endUser: { name: "Example Cloud Ltd", country: "CN" },
+  },
+});
+
+export const recordRoutes: Route[] = [
+  route({
+    method: "post",
+    path: "/v1/decisions",
+    operationId: "createDecision",
+    summary: "Decide whether a transaction needs a license, and record the decision in the audit trail",
+    description:
+      "Responds only after the decision is durably in the audit trail (committed and flushed); a 201 is proof it is recorded.",
+    tag: "decisions",
+    access: "analyst",
+    body: transactionBody,
+    responses: {
+      201: {
+        description: "`{id, decision, record: {seq, recordedAt, hash, prevHash}}`; `Location` names it.",
+      },
+    },
+    async handler({ rawJson, data, principal, deps }) {
+      if (!data.decisions) {
+        throw new ApiError("NOT_READY", "the decision engine is not available in this build");
+      }
+      // The body passed validation with the same schema; the trail records it as sent, not as parsed.
+      const { decision, auditId, record } = await data.decisions.decide(rawJson, { actor: principal.actor });
+      deps.metrics.decision(decision.outcome);
+      return json(
+        {
+          id: auditId,
+          decision,
+          record: {
+            seq: record.seq,
+            recordedAt: record.recordedAt,
+            hash: record.hash,
+            prevHash: record.prevHash,
+          },
+        },
+        201,
+        { location: `/v1/decisions/${encodeURIComponent(auditId)}` },
+      );
+    },
+  }),
+  route({
+    method: "get",
+    path: "/v1/decisions/{id}",
+    operationId: "getDecision",
+    summary:
+      "One recorded decision: its audit record, with the transaction as `input` and the decision as `output`",
+    tag: "decisions",
+    access: "viewer",
+    params: idParams,
+    ready: false,
+    responses: {
+      200: { description: "The audit record." },
+      404: { description: "No decision with this id." },
+    },
+    async handler({ params, deps }) {
+      const record = await deps.store.get(params.id);
+      if (!record) {
+        throw new ChipGateError("NOT_FOUND", `no decision with id '${params.id}'`, [
+          { path: "path.id", message: "no such decision" },
+        ]);
+      }
+      return record;
+    },
+  }),
+  route({
+    method: "get",
+    path: "/v1/decisions",
+    operationId: "listDecisions",
+    summary: "Recorded decisions, filtered and paged by seq",
+    tag: "decisions",
+    access: "viewer",
+    query: listQuery,
+    ready: false,
+    responses: {
+      200: { description: "`{decisions, nextCursor}`; `nextCursor` is absent on the last page." },
+    },
+    async handler({ query, deps }) {
+      const page = await deps.store.list({
+        ...(query.outcome !== undefined && { outcome: query.outcome }),
+        ...(query.actor !== undefined && { actor: query.actor }),
+        ...(query.from !== undefined && { from: query.from }),
+        ...(query.to !== undefined && { to: query.to }),
+        ...(query.limit !== undefined && { limit: query.limit }),
+        ...(query.cursor !== undefined && { cursor: query.cursor }),
+        ...(query.order !== undefined && { order: query.order }),
+      });
+      return { decisions: page.records, nextCursor: page.nextCursor ?? null };
+    },
+  }),
+  route({
+    method: "get",
+    path: "/v1/audit/verify",
+    operationId: "verifyAudit",
+    summary: "Recompute the hash chain of the whole trail and compare it with the head row",
+    tag: "audit",
+    access: "viewer",
+    ready: false,
+    responses: {
+      200: { description: "`{ok, checked, head, firstBad}`; `ok: false` names the first bad record." },
+    },
+    async handler({ deps }) {
+      const result = await deps.store.verify();
+      return { dialect: deps.store.dialect, ...result };
+    },
+  }),
+  route({
+    method: "get",
+    path: "/v1/audit/export",
+    operationId: "exportAudit",
+    summary: "Every record of a time range in seq order, streamed as JSON Lines or CSV",
+    description:
+      "JSON Lines keep each record verbatim (canonical JSON), so the chain can be re-verified from the export.",
+    tag: "audit",
+    access: "admin",
+    query: exportQuery,
+    ready: false,
+    responses: {
+      200: { description: "One record per line.", contentType: "application/x-ndjson" },
+    },
+    async handler({ query, deps }) {
+      const iterator = deps.store
+        .stream({
+          ...(query.from !== undefined && { from: query.from }),
+          ...(query.to !== undefined && { to: query.to }),
+        })
+        [Symbol.asyncIterator]();
+      // Pull the first record before answering so a bad range is a 400, not a broken stream.
+      const first = await iterator.next();
+      const encoder = new TextEncoder();
+      let pending: IteratorResult<AuditRecord> | undefined = first;
+      let headerSent = false;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          let out = "";
+          if (!headerSent) {
+            headerSent = true;
+            if (query.format === "csv") out += `${CSV_COLUMNS.join(",")}\r\n`;
+          }
+          try {
+            for (let n = 0; n < 200; n++) {
+              const next = pending ?? (await iterator.next());
+              pending = undefined;
+              if (next.done) {
+                controller.enqueue(encoder.encode(out));
+                controller.close();
+                return;
+              }
+              out += query.format === "csv" ? csvLine(next.value) : `${canonicalJson(next.value)}\n`;
+            }
+            controller.enqueue(encoder.encode(out));
+          } catch (error) {
+            deps.logger.log("error", "audit export failed", { message: (error as Error).message });
+            controller.error(error);
+          }
+        },
+        async cancel() {
+          await iterator.return?.();
+        },
+      });
+      return new Response(body, {
+        headers: {
+          "content-type":
+            query.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+          "content-disposition": `attachment; filename="chipgate-audit.${query.format}"`,
+        },
+      });
+    },
+  }),
+];
+
+const CSV_COLUMNS = [
+  "seq",
+  "id",
+  "recordedAt",
+  "kind",
+  "actor",
+  "outcome",
+  "engineVersion",
+  "ruleDataVersion",
+  "screeningDataVersion",
+  "input",
+  "output",
+  "prevHash",
+  "hash",
+] as const;
+
+/** The same columns as `chipgate audit export --format csv`. */
+function csvLine(r: AuditRecord): string {
+  const cells = [
+    String(r.seq),
+    r.id,
+    r.recordedAt,
+    r.kind,
+    r.actor,
+    r.outcome ?? "",
+    r.versions.engine,
+    r.versions.ruleData,
+    r.versions.screeningData,
+    canonicalJson(r.input),
+    canonicalJson(r.output),
+    r.prevHash,
+    r.hash,
+  ];
+  return `${cells.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(",")}\r\n`;
+}

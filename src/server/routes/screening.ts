@@ -1,0 +1,334 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { parse } from "csv-parse";
+import { z } from "zod";
+import { screenName } from "../../core/screening/index.js";
+import { engineVersion } from "../../node/package-info.js";
+import { CSV_OUT_HEADER, resultCsv } from "../../node/screening/format.js";
+import { ageInDays, importScreeningList, resultJson } from "../../node/screening/index.js";
+import { bodyStream } from "../body.js";
+import { ApiError, toApiError } from "../errors.js";
+import type { Metrics } from "../metrics.js";
+import { json, type Route, route } from "../route.js";
+import type { LoadedData } from "../state.js";
+
+const countryCode = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, { error: "must be an ISO 3166-1 alpha-2 code such as CN" })
+  .transform((s) => s.toUpperCase());
+
+const screenQuery = z
+  .strictObject({
+    name: z.string().trim().min(1, { error: "name must not be empty" }).max(500),
+    country: countryCode.optional().meta({ description: "ISO alpha-2 country of the party." }),
+    address: z.string().max(1000).optional(),
+  })
+  .meta({ example: { name: "Huawei Technologies Co., Ltd.", country: "CN" } });
+
+const batchBody = z
+  .strictObject({
+    queries: z
+      .array(screenQuery)
+      .min(1, { error: "queries must list at least one name" })
+      .max(1000, { error: "at most 1,000 names per request; stream larger files to /v1/screen/csv" }),
+  })
+  .meta({ description: "Up to 1,000 names." });
+
+const csvQuery = z.object({
+  column: z.string().min(1).max(200).optional().meta({ description: "Column of names; default `name`." }),
+  countryColumn: z.string().min(1).max(200).optional().meta({ description: "Column of ISO alpha-2 codes." }),
+  format: z.enum(["jsonl", "csv"]).optional().meta({ description: "Response format; default jsonl." }),
+});
+
+const importQuery = z.object({
+  filename: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, { error: "letters, digits, dot, dash and underscore only" })
+    .optional()
+    .meta({ description: "Name recorded as `importedFrom`; default consolidated.csv." }),
+});
+
+type ScreenJson = ReturnType<typeof resultJson>;
+type Query = { name: string; country?: string | undefined; address?: string | undefined };
+
+function bandOf(r: ScreenJson): "match" | "review" | "clear" {
+  if (r.hits.some((h) => h.band === "match")) return "match";
+  return r.hits.length > 0 ? "review" : "clear";
+}
+
+/** Screens one query through the result cache of the list in force. */
+export function screenOne(data: LoadedData, q: Query, metrics: Metrics): ScreenJson & { band: string } {
+  const key = data.screenCache.key(q.name, q.country, q.address);
+  let r = data.screenCache.get(key) as (ScreenJson & { band: string }) | undefined;
+  if (!r) {
+    const result = resultJson(
+      screenName(data.screening.index, {
+        name: q.name,
+        ...(q.country !== undefined && { country: q.country }),
+        ...(q.address !== undefined && { address: q.address }),
+      }),
+    );
+    r = { ...result, band: bandOf(result) };
+    data.screenCache.set(key, r);
+  }
+  metrics.screening(r.band as "match" | "review" | "clear");
+  return r;
+}
+
+function screeningVersion(data: LoadedData) {
+  const v = data.screening.version;
+  return { hash: v.hash, snapshotDate: v.snapshotDate ?? null, source: v.source };
+}
+
+/** Screening runs on the event loop; yielding between slices keeps other requests moving during a batch. */
+const SLICE = 64;
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+export const screeningRoutes: Route[] = [
+  route({
+    method: "post",
+    path: "/v1/screen",
+    operationId: "screen",
+    summary: "Screen one party name against the Consolidated Screening List",
+    description:
+      "Names in any script. The name is never written to the server log unless the operator opts in.",
+    tag: "screening",
+    access: "analyst",
+    body: screenQuery,
+    responses: {
+      200: { description: "`{query, band, hits, screeningData}`; `band` is match, review or clear." },
+    },
+    handler({ body, data, deps, requestId }) {
+      if (deps.config.logScreenedNames) deps.logger.log("info", "screen", { requestId, name: body.name });
+      const r = screenOne(data, body, deps.metrics);
+      return { ...r, country: body.country ?? null, screeningData: screeningVersion(data) };
+    },
+  }),
+  route({
+    method: "post",
+    path: "/v1/screen/batch",
+    operationId: "screenBatch",
+    summary: "Screen up to 1,000 names in one request",
+    tag: "screening",
+    access: "analyst",
+    body: batchBody,
+    responses: {
+      200: { description: "`{results, summary, screeningData}`; results are in the order of `queries`." },
+    },
+    async handler({ body, data, deps }) {
+      const results: unknown[] = [];
+      const summary = { match: 0, review: 0, clear: 0 };
+      for (let i = 0; i < body.queries.length; i++) {
+        if (i > 0 && i % SLICE === 0) await yieldToLoop();
+        const q = body.queries[i]!;
+        const r = screenOne(data, q, deps.metrics);
+        summary[r.band as keyof typeof summary]++;
+        results.push({ ...r, country: q.country ?? null });
+      }
+      return { results, summary, screeningData: screeningVersion(data) };
+    },
+  }),
+  route({
+    method: "post",
+    path: "/v1/screen/csv",
+    operationId: "screenCsv",
+    summary: "Screen every row of an uploaded CSV; results stream back as rows are read",
+    description:
+      'The upload is read as a stream (memory does not grow with the file) and may be as large as the server\'s upload limit. A row with an empty name or a bad country gets an error line and the run goes on. JSON Lines output ends with a `{"summary": …}` line, or an `{"error": …}` line when the CSV itself is unreadable.',
+    tag: "screening",
+    access: "analyst",
+    query: csvQuery,
+    rawBody: { contentType: "text/csv", description: "A CSV file with a header row." },
+    responses: {
+      200: {
+        description: "One JSON line per row (`format=jsonl`), or CSV rows, one per hit.",
+        contentType: "application/x-ndjson",
+      },
+    },
+    async handler({ query, request, data, deps }) {
+      const column = query.column ?? "name";
+      const format = query.format ?? "jsonl";
+      const input = bodyStream(request, deps.config.maxUploadBytes);
+      const parser = input.pipe(
+        parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
+      );
+      input.on("error", (e) => parser.destroy(e));
+      const rows = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[
+        Symbol.asyncIterator
+      ]();
+      const fail = (message: string, path: string) =>
+        new ApiError("INVALID_INPUT", message, [{ path, message }]);
+      let first: IteratorResult<{ record: string[]; info: { lines: number } }>;
+      try {
+        first = await rows.next();
+      } catch (error) {
+        parser.destroy();
+        const e = error as { code?: string; message?: string };
+        if (typeof e.code === "string" && e.code.startsWith("CSV_"))
+          throw fail(`unreadable CSV: ${e.message}`, "(body)");
+        throw error;
+      }
+      if (first.done) throw fail("the CSV is empty; expected a header row", "(body)");
+      const header = first.value.record.map((h) => h.trim());
+      const nameAt = header.indexOf(column);
+      if (nameAt < 0) {
+        parser.destroy();
+        throw fail(`no column "${column}" (columns: ${header.join(", ")})`, "query.column");
+      }
+      const countryAt = query.countryColumn === undefined ? -1 : header.indexOf(query.countryColumn);
+      if (query.countryColumn !== undefined && countryAt < 0) {
+        parser.destroy();
+        throw fail(
+          `no column "${query.countryColumn}" (columns: ${header.join(", ")})`,
+          "query.countryColumn",
+        );
+      }
+      let prevEnd = first.value.info.lines;
+      const summary = { rows: 0, match: 0, review: 0, clear: 0, errors: 0 };
+      const encoder = new TextEncoder();
+      let started = false;
+      const rowError = (line: number, name: string, message: string) => {
+        summary.errors++;
+        return format === "jsonl"
+          ? `${JSON.stringify({ line, error: message })}\n`
+          : `${[line, name, "", 0, "", "", "", "", "error", message].map(csvCell).join(",")}\n`;
+      };
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          let out = "";
+          if (!started) {
+            started = true;
+            if (format === "csv") out += CSV_OUT_HEADER;
+          }
+          try {
+            for (let n = 0; n < SLICE; n++) {
+              const next = await rows.next();
+              if (next.done) {
+                if (format === "jsonl") out += `${JSON.stringify({ summary })}\n`;
+                controller.enqueue(encoder.encode(out));
+                controller.close();
+                return;
+              }
+              const { record, info } = next.value;
+              const line = prevEnd + 1;
+              prevEnd = info.lines;
+              summary.rows++;
+              const name = (record[nameAt] ?? "").trim();
+              if (name === "") {
+                out += rowError(line, "", `column "${column}" is empty`);
+                continue;
+              }
+              let country: string | undefined;
+              if (countryAt >= 0) {
+                const c = (record[countryAt] ?? "").trim();
+                if (c !== "" && !/^[A-Za-z]{2}$/.test(c)) {
+                  out += rowError(line, name, `column "${query.countryColumn}" is not an ISO alpha-2 code`);
+                  continue;
+                }
+                country = c === "" ? undefined : c.toUpperCase();
+              }
+              const r = screenOne(data, { name, country }, deps.metrics);
+              summary[r.band as "match" | "review" | "clear"]++;
+              out +=
+                format === "jsonl"
+                  ? `${JSON.stringify({ line, query: r.query, country: country ?? null, band: r.band, hits: r.hits })}\n`
+                  : resultCsv(line, r as unknown as Parameters<typeof resultCsv>[1], country);
+            }
+            controller.enqueue(encoder.encode(out));
+          } catch (error) {
+            const e = error as { code?: string; message?: string };
+            const apiError =
+              typeof e.code === "string" && e.code.startsWith("CSV_")
+                ? fail(`line ${prevEnd + 1}: unreadable CSV: ${e.message}`, "(body)")
+                : toApiError(error);
+            deps.logger.log("warn", "csv screening stopped", { code: apiError.code });
+            out +=
+              format === "jsonl"
+                ? `${JSON.stringify({ error: { code: apiError.code, message: apiError.message } })}\n`
+                : `error,${csvCell(apiError.message)}\n`;
+            controller.enqueue(encoder.encode(out));
+            controller.close();
+            parser.destroy();
+          }
+        },
+        cancel() {
+          parser.destroy();
+        },
+      });
+      return new Response(body, {
+        status: 200,
+        headers: {
+          "content-type":
+            format === "jsonl" ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8",
+        },
+      });
+    },
+  }),
+  route({
+    method: "get",
+    path: "/v1/data/info",
+    operationId: "dataInfo",
+    summary: "Versions of the loaded rules, chip catalog and screening list, with the list's known gaps",
+    tag: "data",
+    access: "viewer",
+    responses: { 200: { description: "`{engine, rules, catalog, screening}`." } },
+    handler({ data }) {
+      const { rules, catalog } = data.engine;
+      const v = data.screening.version;
+      return {
+        engine: engineVersion,
+        rules: { version: rules.version, lastReviewed: rules.lastReviewed },
+        catalog: { chips: catalog.length },
+        screening: {
+          hash: v.hash,
+          source: v.source,
+          snapshotDate: v.snapshotDate ?? null,
+          ageDays: ageInDays(v.snapshotDate) ?? null,
+          importedAt: v.importedAt ?? null,
+          importedFrom: v.importedFrom ?? null,
+          rowsPerList: v.rowsPerList,
+          rows: Object.values(v.rowsPerList).reduce((a, b) => a + (b ?? 0), 0),
+          gaps: data.screening.gaps,
+        },
+      };
+    },
+  }),
+  route({
+    method: "post",
+    path: "/v1/data/import",
+    operationId: "importScreeningList",
+    summary: "Import a newer official consolidated.csv and put it in force on this server",
+    description:
+      "The upload is validated and indexed completely before it replaces the list in the data directory; on any failure the previous list stays in force. Only the server receiving the upload switches; restart the others on the same data directory, or import on each.",
+    tag: "data",
+    access: "admin",
+    query: importQuery,
+    rawBody: { contentType: "text/csv", description: "The CSL in the official trade.gov CSV layout." },
+    responses: {
+      200: { description: "`{imported: true, version, rows, gaps}`." },
+      400: { description: "The file is not a valid CSL (SCREENING_DATA_INVALID); nothing was replaced." },
+    },
+    async handler({ query, request, deps }) {
+      const dir = await mkdtemp(join(tmpdir(), "chipgate-import-"));
+      try {
+        const file = join(dir, query.filename ?? "consolidated.csv");
+        await pipeline(bodyStream(request, deps.config.maxUploadBytes), createWriteStream(file));
+        const dataset = await importScreeningList({ dataDir: deps.config.dataDir, file });
+        deps.state.swapScreening(dataset);
+        deps.logger.log("info", "screening list imported", { hash: dataset.version.hash });
+        const rows = Object.values(dataset.version.rowsPerList).reduce((a, b) => a + (b ?? 0), 0);
+        return json({ imported: true, version: dataset.version, rows, gaps: dataset.gaps });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  }),
+];
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,42 @@
+import type { AuditRecord } from "../core/audit/index.js";
+import type { Decision } from "../core/decide/types.js";
+import type { Engine } from "../node/engine.js";
+import type { ScreeningDataset } from "../node/screening/index.js";
+import { ScreenCache } from "./screen-cache.js";
+
+/** The decision service of src/node/decision-service.ts, as the server uses it. */
+export interface Decider {
+  decide(
+    raw: unknown,
+    options: { actor: string },
+  ): Promise<{ decision: Decision; auditId: string; record: AuditRecord }>;
+}
+
+/** Everything loaded once at start, swapped as a whole only by a screening-list import. */
+export interface LoadedData {
+  engine: Engine;
+  screening: ScreeningDataset;
+  screenCache: ScreenCache;
+  decisions: Decider | undefined;
+}
+
+export class ServerState {
+  data: LoadedData | undefined;
+  /** Why data is not loaded, once loading failed. */
+  loadError: string | undefined;
+  /** Set on shutdown: new requests get 503 and connections are closed after their response. */
+  draining = false;
+
+  constructor(readonly screenCacheSize: number) {}
+
+  setData(engine: Engine, screening: ScreeningDataset, decisions?: Decider): LoadedData {
+    this.data = { engine, screening, screenCache: new ScreenCache(this.screenCacheSize), decisions };
+    return this.data;
+  }
+
+  /** Puts a newly imported list in force; results cached for the old list go with it. */
+  swapScreening(screening: ScreeningDataset): void {
+    if (!this.data) return;
+    this.data = { ...this.data, screening, screenCache: new ScreenCache(this.screenCacheSize) };
+  }
+}
