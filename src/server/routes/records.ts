@@ -29,7 +29,7 @@ const transactionBody = transaction.meta({
     date: "2024-06-01",
     destination: "CN",
     items: [{ chip: "nvidia-h20", quantity: 100 }],
-    endUser: { name: "Example Cloud Ltd", country: "CN" },
+    endUser: { name: "Example Cloud Ltd", country: "CN", headquarters: "CN" },
   },
 });
 
