@@ -336,7 +336,7 @@ describe("screening", () => {
     });
     const body = (await res.json()) as {
       results: { query: string; band: string }[];
-      summary: Record<string, number>;
+      summary: { match: number; review: number; clear: number };
     };
     expect(body.results.map((r) => r.query)).toEqual([
       "Acme Widgets GmbH",
