@@ -1,16 +1,10 @@
-import type { AuditRecord } from "../core/audit/index.js";
-import type { Decision } from "../core/decide/types.js";
+import type { DecisionService } from "../node/decision-service.js";
 import type { Engine } from "../node/engine.js";
 import type { ScreeningDataset } from "../node/screening/index.js";
 import { ScreenCache } from "./screen-cache.js";
 
-/** The decision service of src/node/decision-service.ts, as the server uses it. */
-export interface Decider {
-  decide(
-    raw: unknown,
-    options: { actor: string },
-  ): Promise<{ decision: Decision; auditId: string; record: AuditRecord }>;
-}
+/** The decision service of src/node/decision-service.ts. */
+export type Decider = DecisionService;
 
 /** Everything loaded once at start, swapped as a whole only by a screening-list import. */
 export interface LoadedData {

@@ -1,0 +1,228 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { openAuditStore } from "../../src/store/index.js";
+import { postgresTarget, testDatabaseUrl, withSearchPath } from "../store/harness.js";
+
+const BIN = join(import.meta.dirname, "../../bin/chipgate");
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "chipgate-serve-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: "" },
+  });
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  output: () => string;
+}
+
+/** Starts `chipgate serve` on a free port and waits until /readyz answers 200. */
+async function startServer(args: string[]): Promise<Server> {
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--rate-limit", "0", ...args], {
+    env: { ...process.env, DATABASE_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => {
+    out += d;
+  });
+  child.stderr!.on("data", (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  const deadline = Date.now() + 30_000;
+  let url: string | undefined;
+  while (Date.now() < deadline) {
+    url ??= /"msg":"listening","url":"([^"]+)"/.exec(out)?.[1];
+    if (url) {
+      const ready = await fetch(`${url}/readyz`).catch(() => undefined);
+      if (ready?.status === 200) return { url, child, exited, output: () => out };
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not become ready:\n${out}`);
+}
+
+const transaction = (n: number) => ({
+  date: "2024-06-01",
+  destination: n % 2 ? "CN" : "DE",
+  items: [{ chip: "nvidia-h20", quantity: n + 1 }],
+  endUser: { name: `Customer ${n}`, country: n % 2 ? "CN" : "DE", headquarters: n % 2 ? "CN" : "DE" },
+});
+
+describe("chipgate serve and chipgate keys (real processes)", () => {
+  it("refuses a non-loopback address while no key exists, saying how to create one", () => {
+    const dataDir = tempDir();
+    const r = cli(["serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", dataDir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("refusing to listen on 0.0.0.0");
+    expect(r.stderr).toContain("chipgate keys create --role admin");
+  });
+
+  it("keys create prints the key once; list and revoke never show it", () => {
+    const dataDir = tempDir();
+    const created = cli(["keys", "create", "--role", "analyst", "--name", "intake", "--data-dir", dataDir]);
+    expect(created.status).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^cg_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    const list = cli(["keys", "list", "--json", "--data-dir", dataDir]);
+    const keys = JSON.parse(list.stdout) as { id: string; role: string; name: string }[];
+    expect(keys).toEqual([expect.objectContaining({ role: "analyst", name: "intake", revokedAt: null })]);
+    expect(list.stdout).not.toContain(key.slice(16));
+    const revoked = cli(["keys", "revoke", keys[0]!.id, "--data-dir", dataDir]);
+    expect(revoked.status).toBe(0);
+    expect(cli(["keys", "revoke", "nope", "--data-dir", dataDir]).status).toBe(2);
+    expect(cli(["keys", "create", "--role", "root", "--data-dir", dataDir]).status).toBe(2);
+  });
+
+  it("graceful shutdown: requests in flight complete and every acknowledged decision is in the trail", async () => {
+    const dataDir = tempDir();
+    const key = cli(["keys", "create", "--role", "analyst", "--data-dir", dataDir]).stdout.trim();
+    // With a key, a non-loopback address is allowed; the test still talks to it over loopback.
+    const server = await startServer(["--host", "0.0.0.0", "--data-dir", dataDir]);
+    const url = server.url.replace("0.0.0.0", "127.0.0.1");
+    const acknowledged: string[] = [];
+    let refused = 0;
+    let n = 0;
+    let stopped = false;
+    const worker = async () => {
+      while (!stopped) {
+        const i = n++;
+        try {
+          const res = await fetch(`${url}/v1/decisions`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+            body: JSON.stringify(transaction(i)),
+          });
+          if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id);
+          else {
+            expect([503]).toContain(res.status);
+            await res.arrayBuffer();
+            refused++;
+          }
+        } catch {
+          // Connection refused or closed: the server has stopped listening.
+          stopped = true;
+        }
+      }
+    };
+    const workers = Array.from({ length: 16 }, worker);
+    while (acknowledged.length < 100) await new Promise((r) => setTimeout(r, 5));
+    server.child.kill("SIGTERM");
+    await Promise.all(workers);
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+
+    const store = await openAuditStore({ dataDir });
+    try {
+      const verify = await store.verify();
+      expect(verify.ok).toBe(true);
+      for (const id of acknowledged) expect((await store.get(id))?.id).toBe(id);
+      // Nothing was recorded that the server did not also acknowledge (each decision is one record).
+      expect(verify.checked).toBeGreaterThanOrEqual(acknowledged.length);
+      expect(verify.checked).toBeLessThanOrEqual(acknowledged.length + 16);
+    } finally {
+      await store.close();
+    }
+    expect(acknowledged.length).toBeGreaterThanOrEqual(100);
+    expect(refused + acknowledged.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("two servers sharing one PostgreSQL database record decisions into one valid chain", async (ctx) => {
+    const reason = await postgresTarget.skipReason();
+    if (reason) {
+      console.warn(`skipped: ${reason}`);
+      ctx.skip();
+      return;
+    }
+    const schema = `chipgate_srv_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    cleanups.push(async () => {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    });
+    const databaseUrl = withSearchPath(testDatabaseUrl, schema);
+    const keyA = cli([
+      "keys",
+      "create",
+      "--role",
+      "analyst",
+      "--name",
+      "a",
+      "--database-url",
+      databaseUrl,
+    ]).stdout.trim();
+    const keyB = cli([
+      "keys",
+      "create",
+      "--role",
+      "analyst",
+      "--name",
+      "b",
+      "--database-url",
+      databaseUrl,
+    ]).stdout.trim();
+    expect(keyA).toMatch(/^cg_/);
+    const dataDir = tempDir();
+    const [a, b] = await Promise.all([
+      startServer(["--database-url", databaseUrl, "--data-dir", dataDir]),
+      startServer(["--database-url", databaseUrl, "--data-dir", dataDir]),
+    ]);
+    expect(a!.url).not.toBe(b!.url);
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, w) => {
+        for (let i = 0; i < 10; i++) {
+          const [server, key] = (w + i) % 2 ? [a!, keyA] : [b!, keyB];
+          const res = await fetch(`${server.url}/v1/decisions`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+            body: JSON.stringify(transaction(w * 10 + i)),
+          });
+          expect(res.status).toBe(201);
+          ids.push(((await res.json()) as { id: string }).id);
+        }
+      }),
+    );
+    a!.child.kill("SIGTERM");
+    b!.child.kill("SIGTERM");
+    expect(await a!.exited).toBe(0);
+    expect(await b!.exited).toBe(0);
+
+    const store = await openAuditStore({ databaseUrl });
+    try {
+      const verify = await store.verify();
+      expect(verify).toMatchObject({ ok: true, checked: 200 });
+      const actors = new Set<string>();
+      for await (const r of store.stream()) actors.add(r.actor);
+      expect(actors.size).toBe(2);
+      for (const id of ids) expect((await store.get(id))?.id).toBe(id);
+    } finally {
+      await store.close();
+    }
+  }, 90_000);
+});
