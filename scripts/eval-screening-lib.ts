@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { type ScreeningIndex, screenName } from "../src/core/screening/index.js";
+import {
+  DEFAULT_MATCH_THRESHOLD,
+  DEFAULT_REVIEW_THRESHOLD,
+  type ScreeningHit,
+  type ScreeningIndex,
+  screenName,
+} from "../src/core/screening/index.js";
 
 export interface EvalRow {
   query: string;
@@ -51,6 +57,35 @@ export interface EvalReport {
   wrongParty: number;
   perKind: KindFigures[];
   msPerQuery: number;
+  /**
+   * Score distributions the band thresholds are chosen from: for each true-identity positive the score
+   * of its expected party (0 when not found even at 0.3), for each negative its best score.
+   */
+  distributions: { identity: number[]; negatives: number[]; bins: ScoreBin[] };
+}
+
+export interface ScoreBin {
+  from: number;
+  identity: number;
+  negatives: number;
+}
+
+/** Scores below this are not collected: far from any band, they only slow the run down. */
+const FLOOR = 0.3;
+
+function histogram(identity: number[], negatives: number[]): ScoreBin[] {
+  const bins: ScoreBin[] = [];
+  for (let b = 0; b < 14; b++) {
+    const from = b === 0 ? 0 : FLOOR + (b - 1) * 0.05;
+    const to = b === 0 ? FLOOR : from + 0.05;
+    const inBin = (x: number): boolean => x >= from && (b === 13 ? true : x < to);
+    bins.push({
+      from: Math.round(from * 100) / 100,
+      identity: identity.filter(inBin).length,
+      negatives: negatives.filter(inBin).length,
+    });
+  }
+  return bins;
 }
 
 export function evaluate(index: ScreeningIndex, rows: EvalRow[]): EvalReport {
@@ -67,6 +102,8 @@ export function evaluate(index: ScreeningIndex, rows: EvalRow[]): EvalReport {
   let negN = 0;
   let negFlag = 0;
   let negMatch = 0;
+  const idScores: number[] = [];
+  const negScores: number[] = [];
   const started = performance.now();
   for (const row of rows) {
     const group =
@@ -77,7 +114,16 @@ export function evaluate(index: ScreeningIndex, rows: EvalRow[]): EvalReport {
       kinds.set(row.variantKind, k);
     }
     k.n++;
-    const { hits } = screenName(index, { name: row.query });
+    // Screened below the review band to see the distributions; the bands are then applied here.
+    const all = screenName(index, { name: row.query }, { reviewThreshold: FLOOR, limit: 50 }).hits;
+    const hits: ScreeningHit[] = all
+      .filter((h) => h.score >= DEFAULT_REVIEW_THRESHOLD)
+      .slice(0, 10)
+      .map((h) => ({ ...h, band: h.score >= DEFAULT_MATCH_THRESHOLD ? "match" : "review" }));
+    if (group === "negative") negScores.push(all[0]?.score ?? 0);
+    else if (group === "identity") {
+      idScores.push(all.find((h) => row.expectedIds.includes(h.id))?.score ?? 0);
+    }
     if (group === "negative") {
       negN++;
       if (hits.length > 0) {
@@ -142,5 +188,6 @@ export function evaluate(index: ScreeningIndex, rows: EvalRow[]): EvalReport {
       (a, b) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind),
     ),
     msPerQuery: Math.round(msPerQuery * 1000) / 1000,
+    distributions: { identity: idScores, negatives: negScores, bins: histogram(idScores, negScores) },
   };
 }

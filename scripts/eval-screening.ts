@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_MATCH_THRESHOLD, DEFAULT_REVIEW_THRESHOLD } from "../src/core/screening/index.js";
 import { packageRoot } from "../src/node/package-info.js";
 import { loadScreeningDataset } from "../src/node/screening/index.js";
 import { type EvalReport, evaluate, readEvalSet } from "./eval-screening-lib.js";
@@ -57,6 +58,18 @@ function print(r: EvalReport, misses: boolean): void {
         : `recall ${(k.hits / k.n).toFixed(3)} (${k.hits}/${k.n})`;
     out.push(`  ${k.group.padEnd(8)} ${k.kind.padEnd(26)} ${label}`);
     if (misses) for (const m of k.misses) out.push(`      - ${m}`);
+  }
+  if (misses) {
+    out.push("");
+    out.push(
+      `score distribution (identity: expected party's score; negatives: best score), review >= ${DEFAULT_REVIEW_THRESHOLD}, match >= ${DEFAULT_MATCH_THRESHOLD}:`,
+    );
+    for (const b of r.distributions.bins) {
+      const label = b.from === 0 ? "< 0.30" : `${b.from.toFixed(2)}+`;
+      out.push(
+        `  ${label.padEnd(7)} identity ${String(b.identity).padStart(4)} ${"#".repeat(Math.ceil(b.identity / 4)).padEnd(40)} negatives ${String(b.negatives).padStart(3)} ${"#".repeat(b.negatives)}`,
+      );
+    }
   }
   process.stdout.write(`${out.join("\n")}\n`);
 }

@@ -19,8 +19,10 @@ export interface IndexedName {
   /** Term id of the initials, when the name has at least four significant words; -1 otherwise. */
   readonly acronym: number;
   readonly legal: readonly string[];
-  /** Sum of squared term weights of the tokens: the "identifying mass" of the name. */
+  /** Sum of the term weights of the tokens: the "identifying mass" of the name. */
   readonly mass: number;
+  /** How many of the tokens are distinctive (see `ScreeningIndex.distinctive`). */
+  readonly distinctiveCount: number;
 }
 
 export interface ScreeningIndex {
@@ -34,6 +36,10 @@ export interface ScreeningIndex {
    * and for place names (which say where, not who).
    */
   readonly weight: Float64Array;
+  /** What a term weighs when only one side has it (see `penaltyFactor`). */
+  readonly penalty: Float64Array;
+  /** 1 when a term can identify a party: not a generic word, a place, a number or a 1-2 letter word. */
+  readonly distinctive: Uint8Array;
   /** Weight given to a query word the list does not contain. */
   readonly unknownWeight: number;
   /** Record-level document frequency of each term. */
@@ -52,8 +58,39 @@ const MIN_ACRONYM = 4;
 
 /** Length and place discounts shared by list and query words (see `ScreeningIndex.weight`). */
 export function termFactor(term: string): number {
-  const lengthFactor = term.length <= 1 ? 0.3 : term.length === 2 ? 0.5 : term.length === 3 ? 0.75 : 1;
-  return isPlace(term) || isGenericWord(term) ? Math.min(lengthFactor, 0.4) : lengthFactor;
+  const lengthFactor = lengthFactorOf(term);
+  return isPlace(term) || isGenericWord(term) ? Math.min(lengthFactor, GENERIC_FACTOR) : lengthFactor;
+}
+
+/**
+ * Generic words and places keep a little weight, so that a name made only of them ("China Aerospace
+ * Science and Technology Corporation") still has a shape to match, but far too little to create or
+ * destroy a match of a distinctive word.
+ */
+const GENERIC_FACTOR = 0.12;
+
+/**
+ * What a word costs when only one side has it. A generic word left over on one side is weak evidence
+ * of a different party, more than it is evidence of the same party when both have it: "Ruixin Display
+ * Technology" and "Ruixin Investment" describe different businesses. Places stay cheap, because the
+ * same party is often written with or without its city.
+ */
+export function penaltyFactor(term: string): number {
+  if (isGenericWord(term) && !isPlace(term)) return Math.min(lengthFactorOf(term), GENERIC_PENALTY_FACTOR);
+  return termFactor(term);
+}
+
+const GENERIC_PENALTY_FACTOR = 0.35;
+
+function lengthFactorOf(term: string): number {
+  return term.length <= 1 ? 0.3 : term.length === 2 ? 0.5 : term.length === 3 ? 0.75 : 1;
+}
+
+/** Whether a word can identify a party on its own (see `ScreeningIndex.distinctive`). */
+export function isDistinctiveTerm(term: string): boolean {
+  // Letters with digits ("S7", "CETC14") are codes, specific however short.
+  const code = /\d/.test(term) && /[a-z]/.test(term);
+  return (term.length >= 3 || code) && !/^\d+$/.test(term) && !isPlace(term) && !isGenericWord(term);
 }
 
 /** Country codes appended to eCFR addresses (", CN") and the official CSL address layout. */
@@ -137,10 +174,16 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
   const idf = new Float64Array(terms.length);
   for (let t = 0; t < terms.length; t++) idf[t] = Math.log((n + 1) / (df[t]! + 0.5));
   const weight = new Float64Array(terms.length);
-  for (let t = 0; t < terms.length; t++) weight[t] = idf[t]! * termFactor(terms[t]!);
+  const penalty = new Float64Array(terms.length);
+  for (let t = 0; t < terms.length; t++) {
+    weight[t] = idf[t]! * termFactor(terms[t]!);
+    penalty[t] = idf[t]! * penaltyFactor(terms[t]!);
+  }
   // An unknown word is evidence of a different party, but not more than a word found on ~20 records.
   const unknownWeight = Math.log((n + 1) / 20);
 
+  const distinctive = new Uint8Array(terms.length);
+  for (let t = 0; t < terms.length; t++) distinctive[t] = isDistinctiveTerm(terms[t]!) ? 1 : 0;
   const postingLists: number[][] = terms.map(() => []);
   const names: IndexedName[] = pending.map((p, ni) => {
     const add = (t: number): void => {
@@ -152,7 +195,11 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     for (const t of p.triples) add(t);
     if (p.acronym >= 0) add(p.acronym);
     let mass = 0;
-    for (const t of p.tokens) mass += weight[t]! ** 2;
+    let distinctiveCount = 0;
+    for (const t of p.tokens) {
+      mass += weight[t]!;
+      distinctiveCount += distinctive[t]!;
+    }
     return {
       record: p.record,
       text: p.text,
@@ -163,6 +210,7 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
       acronym: p.acronym,
       legal: p.legal,
       mass,
+      distinctiveCount,
     };
   });
 
@@ -195,6 +243,8 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     termIds,
     idf,
     weight,
+    penalty,
+    distinctive,
     unknownWeight,
     df,
     postings: postingLists.map((l) => Int32Array.from(l)),

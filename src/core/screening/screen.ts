@@ -1,10 +1,19 @@
 import { ChipGateError } from "../errors.js";
-import { type IndexedName, type ScreeningIndex, termFactor } from "./build-index.js";
+import {
+  type IndexedName,
+  isDistinctiveTerm,
+  penaltyFactor,
+  type ScreeningIndex,
+  termFactor,
+} from "./build-index.js";
 import { splitCslList } from "./csl.js";
 import { boundedEditDistance, deletions, maxEditsFor } from "./distance.js";
+import { expandListedName } from "./names.js";
+import { isStructureWord } from "./normalize/generic.js";
 import type { Origin } from "./normalize/han.js";
 import { phoneticKey } from "./normalize/phonetic.js";
 import { type NormalizedName, normalizeName } from "./normalize/pipeline.js";
+import { isPlace } from "./normalize/places.js";
 import type {
   Band,
   Explanation,
@@ -26,9 +35,9 @@ const SIM_SPACING = 0.98;
 const SIM_PHONETIC = 0.93;
 const SIM_ACRONYM = 0.8;
 
+/** A typo costs its share of the word: one edit in a 4-letter word is a quarter of it. */
 function typoSimilarity(distance: number, length: number): number {
-  if (distance === 1) return length <= 5 ? 0.8 : 0.86;
-  return 0.74;
+  return 1 - distance / length;
 }
 
 /** Candidate names scored exactly per query; the rest are ranked out by the cheap accumulator. */
@@ -45,6 +54,8 @@ const MIN_BOUND = 0.35;
  * hit by itself however exactly it matches.
  */
 const MIN_MASS = 36;
+/** Fewest words of a listed name made only of generic words and places for it to match at all. */
+const MIN_GENERIC_NAME = 3;
 const MAX_SPAN = 4;
 
 interface SpanMatch {
@@ -61,6 +72,8 @@ interface QueryReading {
   legal: readonly string[];
   organisation: boolean;
   weights: Float64Array;
+  penalties: Float64Array;
+  distinctive: Uint8Array;
   mass: number;
   byTerm: Map<number, SpanMatch[]>;
 }
@@ -77,68 +90,92 @@ function addMatch(byTerm: Map<number, SpanMatch[]>, term: number, m: SpanMatch):
   else list.push(m);
 }
 
+/** Every list word one query word, or joined run of words, can stand for. */
+function readSpan(
+  index: ScreeningIndex,
+  byTerm: Map<number, SpanMatch[]>,
+  text: string,
+  start: number,
+  len: number,
+  origin: Origin | undefined,
+): void {
+  if (len > 1 && text.length < 4) return;
+  const exact = index.termIds.get(text);
+  if (exact !== undefined) {
+    addMatch(byTerm, exact, {
+      start,
+      len,
+      sim: len > 1 ? SIM_SPACING : SIM_EXACT,
+      how: len > 1 ? "spacing" : exactHow(origin),
+      distance: 0,
+    });
+  }
+  // Short words meet other short words by chance, and one pinyin syllable is one edit from dozens of
+  // others (hang / fang): only exact spellings count for them.
+  if (text.length < 4 || (len === 1 && origin === "pinyin")) return;
+  const key = phoneticKey(text);
+  const phonetic = new Set<number>();
+  for (const t of index.byKey.get(key) ?? []) {
+    if (t !== exact && index.terms[t] !== text) {
+      phonetic.add(t);
+      addMatch(byTerm, t, { start, len, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
+    }
+  }
+  // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
+  const maxEdits = len === 1 ? maxEditsFor(text.length) : 0;
+  if (maxEdits === 0) return;
+  const typos = new Map<number, number>();
+  const consider = (t: number): void => {
+    if (t === exact || phonetic.has(t) || typos.has(t)) return;
+    const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
+    if (distance <= maxEdits) typos.set(t, distance);
+  };
+  // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
+  // shares a one-deletion variant with the query word (or is one).
+  for (const t of index.byDeletion.get(text) ?? []) consider(t);
+  for (const d of deletions(text)) {
+    const t = index.termIds.get(d);
+    if (t !== undefined) consider(t);
+    for (const u of index.byDeletion.get(d) ?? []) consider(u);
+  }
+  for (const [t, distance] of typos) {
+    const sim = typoSimilarity(distance, Math.max(text.length, index.terms[t]!.length));
+    addMatch(byTerm, t, { start, len, sim, how: "typo", distance });
+  }
+}
+
 /** Finds, by hashing only, every list word that a query word (or joined run of words) can stand for. */
 function readQuery(
   index: ScreeningIndex,
-  { tokens, origins, legal, organisation }: NormalizedName,
+  { tokens, surface, origins, legal, organisation }: NormalizedName,
 ): QueryReading {
   const byTerm = new Map<number, SpanMatch[]>();
   const weights = new Float64Array(tokens.length);
+  const penalties = new Float64Array(tokens.length);
+  const distinctive = new Uint8Array(tokens.length);
   let mass = 0;
   tokens.forEach((t, i) => {
     const id = index.termIds.get(t);
     weights[i] = id === undefined ? index.unknownWeight * termFactor(t) : index.weight[id]!;
-    mass += weights[i]! ** 2;
+    penalties[i] = id === undefined ? index.unknownWeight * penaltyFactor(t) : index.penalty[id]!;
+    distinctive[i] = isDistinctiveTerm(t) ? 1 : 0;
+    mass += weights[i]!;
   });
   for (let start = 0; start < tokens.length; start++) {
-    let text = "";
+    let folded = "";
+    let written = "";
     for (let len = 1; len <= MAX_SPAN && start + len <= tokens.length; len++) {
-      text += tokens[start + len - 1];
-      if (len > 1 && text.length < 4) continue;
-      const exact = index.termIds.get(text);
-      if (exact !== undefined) {
-        addMatch(byTerm, exact, {
-          start,
-          len,
-          sim: len > 1 ? SIM_SPACING : SIM_EXACT,
-          how: len > 1 ? "spacing" : exactHow(origins[start]),
-          distance: 0,
-        });
-      }
-      // Short words meet other short words by chance; only exact spellings count for them.
-      if (text.length < 4) continue;
-      const key = phoneticKey(text);
-      const phonetic = new Set<number>();
-      for (const t of index.byKey.get(key) ?? []) {
-        if (t !== exact && index.terms[t] !== text) {
-          phonetic.add(t);
-          addMatch(byTerm, t, { start, len, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
-        }
-      }
-      // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
-      const maxEdits = len === 1 ? maxEditsFor(text.length) : 0;
-      if (maxEdits === 0) continue;
-      const typos = new Map<number, number>();
-      const consider = (t: number): void => {
-        if (t === exact || phonetic.has(t) || typos.has(t)) return;
-        const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
-        if (distance <= maxEdits) typos.set(t, distance);
-      };
-      // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
-      // shares a one-deletion variant with the query word (or is one).
-      for (const t of index.byDeletion.get(text) ?? []) consider(t);
-      for (const d of deletions(text)) {
-        const t = index.termIds.get(d);
-        if (t !== undefined) consider(t);
-        for (const u of index.byDeletion.get(d) ?? []) consider(u);
-      }
-      for (const [t, distance] of typos) {
-        const sim = typoSimilarity(distance, Math.min(text.length, index.terms[t]!.length));
-        addMatch(byTerm, t, { start, len, sim, how: "typo", distance });
+      folded += tokens[start + len - 1];
+      written += surface[start + len - 1];
+      // Joined runs are tried as written too: "Wing Tech" is "wingtech", not "wingtechnology".
+      if (len === 1 || written === folded) readSpan(index, byTerm, folded, start, len, origins[start]);
+      else {
+        readSpan(index, byTerm, folded, start, len, origins[start]);
+        readSpan(index, byTerm, written, start, len, origins[start]);
       }
     }
   }
-  return { tokens, origins, legal, organisation, weights, mass, byTerm };
+  return { tokens, origins, legal, organisation, weights, penalties, distinctive, mass, byTerm };
 }
 
 interface NameScore {
@@ -163,21 +200,22 @@ interface Option {
 
 /**
  * Aligns query words with the words of one listed name, greedily by weighted similarity, each word used
- * once, then scores: the share of the listed name's identifying mass (sum of squared IDF) that the query
- * covers, discounted by the share of the query's own mass that is unexplained.
+ * once, then scores symmetrically (a weighted Dice coefficient): twice the matched weight over the
+ * weight of both names. Unmatched distinctive words on either side lower the score; generic words and
+ * places weigh so little that they can neither create nor destroy a match.
  */
 function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): NameScore {
-  const { weight, terms } = index;
+  const { weight, terms, distinctive } = index;
   const k = name.tokens.length;
   const options: Option[] = [];
   const listedMass = (from: number, len: number): number => {
     let m = 0;
-    for (let j = from; j < from + len; j++) m += weight[name.tokens[j]!]! ** 2;
+    for (let j = from; j < from + len; j++) m += weight[name.tokens[j]!]!;
     return m;
   };
   const queryMass = (from: number, len: number): number => {
     let m = 0;
-    for (let i = from; i < from + len; i++) m += q.weights[i]! ** 2;
+    for (let i = from; i < from + len; i++) m += q.weights[i]!;
     return m;
   };
   const consider = (term: number, lj: number, llen: number): void => {
@@ -213,8 +251,9 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
   options.sort((a, b) => b.gain - a.gain);
   const usedL = new Uint8Array(k);
   const usedQ = new Uint8Array(q.tokens.length);
-  let matchedListed = 0;
-  let matchedQuery = 0;
+  let matched = 0;
+  let total = 0;
+  let matchedDistinctive = false;
   const matches: TokenMatch[] = [];
   for (const o of options) {
     let free = true;
@@ -224,33 +263,68 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
     usedL.fill(1, o.lj, o.lj + o.llen);
     usedQ.fill(1, o.qi, o.qi + o.qlen);
     const lm = listedMass(o.lj, o.llen);
-    matchedListed += o.sim * lm;
-    matchedQuery += o.sim * queryMass(o.qi, o.qlen);
+    const both = lm + queryMass(o.qi, o.qlen);
+    matched += o.sim * both;
+    total += both;
+    if (o.how === "acronym") matchedDistinctive = true;
+    // A near spelling identifies only between two distinctive words: "Shanghai" one letter from a
+    // listed "Changhai", or "Korea" from "Kora", is a place, not a misspelled name.
+    const near = o.how === "typo" || o.how === "phonetic";
+    let queryDistinctive = false;
+    for (let i = o.qi; i < o.qi + o.qlen; i++) if (q.distinctive[i]) queryDistinctive = true;
+    if (!near || queryDistinctive) {
+      for (let j = o.lj; j < o.lj + o.llen; j++) if (distinctive[name.tokens[j]!]) matchedDistinctive = true;
+    }
+    // Spacing variants of generic words ("aero group" / "aerogroup") identify as much as the joined word.
+    if (o.llen > 1 || o.qlen > 1) matchedDistinctive = true;
     const m: TokenMatch = {
       query: q.tokens.slice(o.qi, o.qi + o.qlen).join(" "),
       listed: Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join(" "),
       how: o.how,
       similarity: round(o.sim),
-      weight: round(Math.sqrt(lm)),
+      weight: round(lm),
     };
     if (o.how === "typo") m.distance = o.distance;
     matches.push(m);
   }
-  const cov = name.mass > 0 ? matchedListed / name.mass : 0;
-  const qcov = q.mass > 0 ? matchedQuery / q.mass : 0;
-  // A name of common words only can still be matched, but only by (nearly) the same words.
-  const massFactor = cov >= 0.97 && qcov >= 0.97 ? 1 : Math.min(1, matchedListed / MIN_MASS);
-  const score = cov * (0.6 + 0.4 * qcov) * massFactor;
   const unmatchedListed: string[] = [];
-  for (let j = 0; j < k; j++) if (!usedL[j]) unmatchedListed.push(terms[name.tokens[j]!]!);
+  for (let j = 0; j < k; j++) {
+    if (!usedL[j]) {
+      unmatchedListed.push(terms[name.tokens[j]!]!);
+      total += index.penalty[name.tokens[j]!]!;
+    }
+  }
   const unmatchedQuery: string[] = [];
   const freeQuery: number[] = [];
+  let freeDistinctive = 0;
+  let freeNonPlace = 0;
   q.tokens.forEach((t, i) => {
     if (!usedQ[i]) {
       unmatchedQuery.push(t);
       freeQuery.push(i);
+      total += q.penalties[i]!;
+      if (q.distinctive[i]) freeDistinctive++;
+      if (!isPlace(t) && !isStructureWord(t)) freeNonPlace++;
     }
   });
+  let score = total > 0 ? matched / total : 0;
+  if (name.distinctiveCount === 0) {
+    // A name made only of generic words and places identifies a party only as a whole, and only when
+    // it is long enough to be specific ("China Aerospace Science and Technology", not "Digital Technology").
+    // Two generic words are specific only with a place ("China Telecom"), never alone ("Digital
+    // Technologies").
+    const long =
+      k >= MIN_GENERIC_NAME ||
+      (k === 2 && (isPlace(terms[name.tokens[0]!]!) || isPlace(terms[name.tokens[1]!]!)));
+    if (unmatchedListed.length > 0 || !long || freeNonPlace > 0) {
+      score = 0;
+    }
+  } else if (!matchedDistinctive) {
+    score = 0;
+  } else if (k === 1 && terms[name.tokens[0]!]!.length <= 3) {
+    // A two- or three-letter name ("HUA", "ROE") meets other words by chance: only the whole query counts.
+    if (q.tokens.length !== 1 || matches[0]?.how !== "exact") score = 0;
+  }
   return { score, matches, unmatchedListed, unmatchedQuery, freeQuery };
 }
 
@@ -274,33 +348,37 @@ function scratchOf(index: ScreeningIndex): { acc: Float64Array; addressWords: Ma
 function candidates(index: ScreeningIndex, q: QueryReading): number[] {
   const { acc } = scratchOf(index);
   const touched: number[] = [];
-  let hasRare = false;
-  for (const term of q.byTerm.keys()) if (index.weight[term]! >= MIN_SEED_WEIGHT) hasRare = true;
   for (const [term, spans] of q.byTerm) {
     const list = index.postings[term]!;
     if (list.length > MAX_POSTINGS) continue;
-    if (hasRare && index.weight[term]! < MIN_SEED_WEIGHT) continue;
-    let best = 0;
-    for (const s of spans) if (s.sim > best) best = s.sim;
-    const gain = best * index.weight[term]! ** 2;
+    // Both sides of the best pairing count, as in the Dice score: a misspelled query word the list
+    // does not know weighs as much as the listed word it stands for.
+    let gain = 0;
+    for (const s of spans) {
+      let qw = 0;
+      for (let i = s.start; i < s.start + s.len; i++) qw += q.weights[i]!;
+      const g = s.sim * (index.weight[term]! + qw);
+      if (g > gain) gain = g;
+    }
     for (let p = 0; p < list.length; p++) {
       const n = list[p]!;
       if (acc[n] === 0) touched.push(n);
       acc[n]! += gain;
     }
   }
-  // Rank by the share of the name's mass that could be covered, then by absolute mass.
+  // Rank by an estimate of the Dice score.
   const keys = new Float64Array(touched.length);
+  const order: number[] = [];
   for (let i = 0; i < touched.length; i++) {
     const n = touched[i]!;
     const a = acc[n]!;
     acc[n] = 0;
-    keys[i] = Math.min(1, a / Math.max(index.names[n]!.mass, 1e-9)) * 1000 + Math.min(a, MIN_MASS);
+    keys[i] = a / (index.names[n]!.mass + q.mass);
+    if (keys[i]! >= MIN_BOUND) order.push(i);
   }
-  const order: number[] = [];
-  for (let i = 0; i < touched.length; i++) if (keys[i]! >= MIN_BOUND * 1000) order.push(i);
   order.sort((a, b) => keys[b]! - keys[a]!);
-  return order.slice(0, CANDIDATES).map((i) => touched[i]!);
+  if (order.length > CANDIDATES) order.length = CANDIDATES;
+  return order.map((i) => touched[i]!);
 }
 
 function addressWords(index: ScreeningIndex, record: number): Set<string> {
@@ -315,6 +393,27 @@ function addressWords(index: ScreeningIndex, record: number): Set<string> {
     cache.set(record, words);
   }
   return words;
+}
+
+/**
+ * The readings of a query: its normalizations, and those of the names packed into it, as listed names
+ * are split ("Iran Electronics Industries (IEI)" is also "Iran Electronics Industries" and "IEI").
+ */
+function queryReadings(name: string): NormalizedName[] {
+  const parts = expandListedName(name);
+  if (parts.length <= 1) return normalizeName(name);
+  const out: NormalizedName[] = [];
+  const seen = new Set<string>();
+  for (const part of [name, ...parts]) {
+    for (const n of normalizeName(part)) {
+      const key = n.tokens.join(" ");
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(n);
+      }
+    }
+  }
+  return out;
 }
 
 function validateQuery(query: ScreeningQuery): void {
@@ -353,7 +452,7 @@ export function screenName(
   }
 
   const best = new Map<number, { nameScore: number; name: IndexedName; s: NameScore; q: QueryReading }>();
-  for (const reading of normalizeName(query.name)) {
+  for (const reading of queryReadings(query.name)) {
     if (reading.tokens.length === 0) continue;
     const q = readQuery(index, reading);
     for (const n of candidates(index, q)) {

@@ -1,3 +1,5 @@
+import { foldPlural } from "./words.js";
+
 /**
  * Common words of organisation names in English (after this pipeline's canonical spellings and plural
  * folding). They describe what a party does, not which party it is, so they are weighted down on both
@@ -28,10 +30,29 @@ east west north south central northern southern eastern western
 limited import export office branch department division bureau ministry agency administration
 defense defence military security army navy force
 medical hospital clinic
+physics chemistry mathematics mechanics optics optical photonics acoustics radio nuclear atomic
+memory storage display sensor laser vacuum automotive auto vehicle appliance battery
+solution application consulting engineering education training
 `;
 
-const GENERIC_SET = new Set(GENERIC.split(/\s+/).filter((w) => w !== ""));
+// Both spellings: tokens reach this check after plural folding ("logistics" → "logistic").
+const GENERIC_SET = new Set(
+  GENERIC.split(/\s+/)
+    .filter((w) => w !== "")
+    .flatMap((w) => [w, foldPlural(w)]),
+);
 
 export function isGenericWord(token: string): boolean {
   return GENERIC_SET.has(token);
+}
+
+/**
+ * Words that say how a party is organised, not what it does: a parent and its group share them
+ * freely ("中国航天科技集团" / "China Aerospace Science and Technology Corporation"), so leaving one
+ * out of a name made only of generic words does not make it another name.
+ */
+const STRUCTURE = new Set(["group", "holding", "enterprise", "concern", "corporation", "company"]);
+
+export function isStructureWord(token: string): boolean {
+  return STRUCTURE.has(token);
 }

@@ -61,12 +61,12 @@ const HAN_GLOSSARY: Record<string, string> = {
   半导体: "semiconductor",
   计算机: "computer",
   国防: "national defense",
-  科技: "technology",
+  科技: "technology|science technology",
   技术: "technology",
   集团: "group",
   控股: "holding",
   信息: "information",
-  电子: "electronics",
+  电子: "electronics|electronic",
   芯片: "chip",
   通信: "communication",
   通讯: "communication",
@@ -80,10 +80,10 @@ const HAN_GLOSSARY: Record<string, string> = {
   设备: "equipment",
   装备: "equipment",
   制造: "manufacturing",
-  工业: "industry",
+  工业: "industry|polytechnical",
   产业: "industry",
   实业: "industrial",
-  航空: "aviation",
+  航空: "aviation|aeronautics",
   航天: "aerospace",
   科学: "science",
   科工: "science industry",
@@ -91,8 +91,31 @@ const HAN_GLOSSARY: Record<string, string> = {
   物理: "physics",
   空间: "space",
   大学: "university",
-  学院: "institute",
+  学院: "institute|college",
   中心: "center",
+  理工: "science technology|polytechnic",
+  中国人民解放军: "people liberation army",
+  解放军: "people liberation army",
+  航发: "aero engine",
+  发动机: "engine",
+  导弹: "missile",
+  雷达: "radar",
+  飞机: "aircraft",
+  船舶工业: "shipbuilding industry",
+  联通: "unicom",
+  移动通信: "mobile communication",
+  光纤: "fiber optic",
+  视觉: "vision",
+  机器人: "robotics",
+  生物: "biological",
+  医药: "pharmaceutical",
+  医疗: "medical",
+  控制: "control",
+  自动化: "automation",
+  测控: "measurement control",
+  北京: "beijing",
+  上海: "shanghai",
+  深圳: "shenzhen",
   国家: "national",
   中国: "china",
   国际: "international",
@@ -123,13 +146,24 @@ const HAN_GLOSSARY: Record<string, string> = {
   开发: "development",
   应用: "applied",
   先进: "advanced",
-  西北: "northwest",
-  东北: "northeast",
-  西南: "southwest",
-  东南: "southeast",
+  西北: "northwest|northwestern",
+  东北: "northeast|northeastern",
+  西南: "southwest|southwestern",
+  东南: "southeast|southeastern",
   北方: "northern",
   南方: "southern",
 };
+
+/**
+ * Glossary entries may give a second rendering after "|" (工业: industry, or "polytechnical" in
+ * university names). The `alternative` reading takes every second rendering at once: words of one
+ * name tend to follow one register ("Northwestern Polytechnical University").
+ */
+function rendering(entry: string, mode: "translate" | "alternative"): string {
+  const bar = entry.indexOf("|");
+  if (bar < 0) return entry;
+  return mode === "translate" ? entry.slice(0, bar) : entry.slice(bar + 1);
+}
 
 const PROVINCE_WORDS = ["省", "市", "自治区"];
 
@@ -185,7 +219,7 @@ function pinyinSegments(text: string): Segment[] {
  * pinyin; `pinyin` romanizes everything except legal forms, for lists that spell the generic words
  * in pinyin too ("Haiguang Xinxi Jishu"). The caller scores both readings and keeps the better.
  */
-export function hanToLatin(text: string, mode: "translate" | "pinyin"): Segment[] {
+export function hanToLatin(text: string, mode: "translate" | "alternative" | "pinyin"): Segment[] {
   const simplified = traditionalToSimplified(text);
   const out: Segment[] = [];
   let last = 0;
@@ -218,8 +252,8 @@ export function hanToLatin(text: string, mode: "translate" | "pinyin"): Segment[
       if (matched) {
         flushPending();
         if (!LEGAL_SET.has(matched)) {
-          if (mode === "translate") out.push({ text: HAN_GLOSSARY[matched]!, origin: "translated" });
-          else out.push(...pinyinSegments(matched));
+          if (mode === "pinyin") out.push(...pinyinSegments(matched));
+          else out.push({ text: rendering(HAN_GLOSSARY[matched]!, mode), origin: "translated" });
         }
         i += matched.length;
         continue;

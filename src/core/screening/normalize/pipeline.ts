@@ -3,13 +3,18 @@ import { hanToLatin, hasHan, type Origin, type Segment } from "./han.js";
 import { markLegalForms } from "./legal-forms.js";
 import { nfkc } from "./nfkc.js";
 import { normalizePunctuation } from "./punctuation.js";
-import { hasNonLatin, toLatin } from "./script.js";
+import { hasNonLatin, toLatin, translateArabicScript } from "./script.js";
 import { tokenize } from "./tokenize.js";
 import { canonicalWord, foldPlural, isOrganisationWord, isStopWord } from "./words.js";
 
 /** One normalized reading of a name: the tokens that identify it, and the legal-form words removed. */
 export interface NormalizedName {
   readonly tokens: readonly string[];
+  /**
+   * Each token as written, before generic spellings and plurals were folded: "Wing Tech" must still
+   * join into "wingtech" although "tech" became "technology".
+   */
+  readonly surface: readonly string[];
   readonly origins: readonly Origin[];
   readonly legal: readonly string[];
   /** The name carries a legal form or an organisation word, so it cannot be a person's name. */
@@ -19,6 +24,7 @@ export interface NormalizedName {
 function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
   let text = foldCaseAndDiacritics(seg.text);
   let origin = seg.origin;
+
   if (hasNonLatin(text)) {
     text = toLatin(text).toLowerCase();
     if (origin === "input") origin = "transliterated";
@@ -33,6 +39,7 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
   const romanized = raw.map((r) => r.origin === "pinyin");
   const legalMask = markLegalForms(words, romanized);
   const tokens: string[] = [];
+  const surface: string[] = [];
   const origins: Origin[] = [];
   const legal: string[] = [];
   raw.forEach((r, i) => {
@@ -43,12 +50,15 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
     // Pinyin syllables are not English words: "de", "a", "an" there are parts of a name.
     if (r.origin === "pinyin") {
       tokens.push(r.text);
+      surface.push(r.text);
       origins.push(r.origin);
       return;
     }
     if (isStopWord(r.text)) return;
-    for (const w of canonicalWord(r.text)) {
+    const words = canonicalWord(r.text);
+    for (const w of words) {
       tokens.push(foldPlural(w));
+      surface.push(words.length > 1 ? w : r.text);
       origins.push(r.origin);
     }
   });
@@ -56,11 +66,12 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
   if (tokens.length === 0 && legal.length === 0 && raw.length > 0) {
     for (const r of raw) {
       tokens.push(r.text);
+      surface.push(r.text);
       origins.push(r.origin);
     }
   }
   const organisation = hanOrganisation || legal.length > 0 || tokens.some(isOrganisationWord);
-  return { tokens, origins, legal, organisation };
+  return { tokens, surface, origins, legal, organisation };
 }
 
 /**
@@ -72,8 +83,8 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
 export function normalizeName(input: string): NormalizedName[] {
   const text = nfkc(input);
   const readings: Segment[][] = hasHan(text)
-    ? [hanToLatin(text, "translate"), hanToLatin(text, "pinyin")]
-    : [[{ text, origin: "input" }]];
+    ? [hanToLatin(text, "translate"), hanToLatin(text, "alternative"), hanToLatin(text, "pinyin")]
+    : [translateArabicScript(text)];
   const out: NormalizedName[] = [];
   const seen = new Set<string>();
   for (const segments of readings) {

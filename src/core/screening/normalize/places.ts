@@ -29,6 +29,7 @@ china russia iran korea syria pakistan india belarus ukraine turkey emirates ara
 america kingdom germany france japan venezuela cuba afghanistan iraq lebanon yemen libya sudan
 burma myanmar kazakhstan uzbekistan kyrgyzstan armenia georgia azerbaijan israel
 northern southern eastern western north south east west central
+republic islamic people democratic federation
 `;
 
 const PLACE_SET = new Set(PLACES.split(/\s+/).filter((w) => w !== ""));
