@@ -158,13 +158,13 @@ export function createApp(deps: AppDeps): Hono {
         { "www-authenticate": "Bearer" },
       );
     }
-    const hash = hashKey(key);
     const now = Date.now();
-    let entry = keyCache.get(hash);
+    // Keyed by the presented key itself, so a cache hit costs no hashing; only this process's memory holds it.
+    let entry = keyCache.get(key);
     if (!entry || entry.until < now) {
       if (keyCache.size > 10_000) keyCache.clear();
-      entry = { info: await deps.keys.findByHash(hash), until: now + KEY_CACHE_MS };
-      keyCache.set(hash, entry);
+      entry = { info: await deps.keys.findByHash(hashKey(key)), until: now + KEY_CACHE_MS };
+      keyCache.set(key, entry);
     }
     const info = entry.info;
     if (!info || info.revokedAt !== null) {

@@ -1,0 +1,69 @@
+/**
+ * The load generator of `npm run bench:http`, run as its own process so it does not share an event loop
+ * (or a core's worth of scheduling) with the server it measures. Prints one JSON result on stdout.
+ */
+import autocannon from "autocannon";
+
+export interface LoadSpec {
+  url: string;
+  path: string;
+  key: string;
+  connections: number;
+  seconds: number;
+  /** A fixed JSON body, or the name of a generated one. */
+  body: unknown;
+  /** Rotate `name` over these (repeat customers), or make each name unique ("unique"). */
+  names?: string[] | "unique";
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function run(spec: LoadSpec): Promise<LoadResult> {
+  const headers = { authorization: `Bearer ${spec.key}`, "content-type": "application/json" };
+  const fixed = JSON.stringify(spec.body);
+  let n = 0;
+  const names = spec.names;
+  const result = await autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration: spec.seconds,
+    requests: [
+      {
+        method: "POST",
+        path: spec.path,
+        headers,
+        body: fixed,
+        ...(names !== undefined && {
+          setupRequest: (request) => {
+            const i = n++;
+            const name =
+              names === "unique" ? `Northwind Trading ${i} Holdings Ltd` : names[i % names.length]!;
+            return { ...request, body: JSON.stringify({ ...(spec.body as object), name }) };
+          },
+        }),
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+const spec = JSON.parse(process.argv[2]!) as LoadSpec;
+process.stdout.write(`${JSON.stringify(await run(spec))}\n`);

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench:http`: starts `chipgate serve` (SQLite, durable audit) as one process and drives it with
+ * autocannon from another, 50 connections for 10 s per scenario after a 2 s warm-up. Prints requests/s and
+ * latency percentiles against the targets of the HTTP API issue.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { openKeyStore } from "../../src/server/keys/key-store.js";
+import type { LoadResult, LoadSpec } from "./load.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const BIN = join(root, "bin/chipgate");
+const LOAD = fileURLToPath(new URL("./load.js", import.meta.url));
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+const REPEAT_NAMES = [
+  "Huawei Technologies Co., Ltd.",
+  "Acme Widgets GmbH",
+  "华为技术有限公司",
+  "Rosoboronexport",
+  "Siemens AG",
+  "Northwind Traders",
+  "Beijing Sensetime Technology Development Co., Ltd.",
+  "Tata Consultancy Services",
+  "Contoso Electronics Pte Ltd",
+  "Shenzhen Example Semiconductor Co",
+];
+
+interface Scenario {
+  name: string;
+  path: string;
+  body: unknown;
+  names?: LoadSpec["names"];
+  target: number;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: "classify (catalog chip)",
+    path: "/v1/classify",
+    body: { chip: "nvidia-h100-sxm5-80gb", date: "2024-06-01" },
+    target: 10_000,
+  },
+  {
+    name: "screen one name (10 recurring names, cache)",
+    path: "/v1/screen",
+    body: { name: "x" },
+    names: REPEAT_NAMES,
+    target: 5_000,
+  },
+  {
+    name: "screen one name (every name new, no cache hit)",
+    path: "/v1/screen",
+    body: { name: "x" },
+    names: "unique",
+    target: 5_000,
+  },
+  {
+    name: "decide + durable audit (SQLite)",
+    path: "/v1/decisions",
+    body: {
+      date: "2024-06-01",
+      destination: "CN",
+      items: [{ chip: "nvidia-h20", quantity: 100 }],
+      endUser: { name: "Example Cloud Ltd", country: "CN", headquarters: "CN" },
+    },
+    target: 1_500,
+  },
+];
+
+async function waitReady(logFile: string, child: ChildProcess): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const url = /"msg":"listening","url":"([^"]+)"/.exec(readFileSync(logFile, "utf8"))?.[1];
+    if (url && (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200) return url;
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not become ready:\n${readFileSync(logFile, "utf8")}`);
+}
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, [LOAD, JSON.stringify(spec)], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "chipgate-bench-http-"));
+const keys = await openKeyStore({ dataDir });
+const { key } = await keys.create({ role: "analyst", name: "bench" });
+await keys.close();
+const logFile = join(dataDir, "server.log");
+const logFd = openSync(logFile, "a");
+// A rate limit far above the load keeps the limiter's cost in the measurement without limiting.
+const server = spawn(
+  process.execPath,
+  [BIN, "serve", "--port", "0", "--data-dir", dataDir, "--rate-limit", "100000000"],
+  { stdio: ["ignore", logFd, logFd] },
+);
+try {
+  const url = await waitReady(logFile, server);
+  process.stdout.write(
+    `chipgate serve at ${url} (SQLite in ${dataDir}, request log at info level); load from a second process: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per scenario after a 2 s warm-up\n`,
+  );
+  process.stdout.write(
+    `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}\n\n`,
+  );
+  const rows: string[][] = [];
+  let allMet = true;
+  for (const s of scenarios) {
+    const base = {
+      url,
+      path: s.path,
+      key,
+      connections: CONNECTIONS,
+      body: s.body,
+      ...(s.names && { names: s.names }),
+    };
+    await load({ ...base, seconds: 2 });
+    const r = await load({ ...base, seconds: SECONDS });
+    const met = r.requestsPerSecond >= s.target && r.p99 <= 25 && r.non2xx === 0 && r.errors === 0;
+    allMet &&= met;
+    rows.push([
+      s.name,
+      String(r.requestsPerSecond),
+      `${r.p50} ms`,
+      `${r.p99} ms`,
+      `${r.max} ms`,
+      String(r.non2xx + r.errors),
+      `>= ${s.target}/s, p99 <= 25 ms: ${met ? "met" : "NOT met"}`,
+    ]);
+    process.stdout.write(
+      `${s.name}: ${r.requestsPerSecond} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.total} requests)\n`,
+    );
+  }
+  const verify = (await (
+    await fetch(`${url}/v1/audit/verify`, { headers: { authorization: `Bearer ${key}` } })
+  ).json()) as {
+    ok: boolean;
+    checked: number;
+  };
+  const header = ["scenario", "req/s", "p50", "p99", "max", "failed", "target"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+  process.stdout.write(
+    `\n${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`,
+  );
+  process.stdout.write(
+    `\naudit trail after the run: ${verify.checked} decisions, chain ${verify.ok ? "intact" : "BROKEN"}\n`,
+  );
+  process.stdout.write(allMet ? "all targets met\n" : "some targets not met (see the table)\n");
+} finally {
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
