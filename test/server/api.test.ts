@@ -318,7 +318,7 @@ describe("screening", () => {
     };
     expect(body.band).toBe("match");
     expect(body.country).toBe("CN");
-    expect(body.hits[0]!.list).toBe("EL");
+    expect(body.hits.map((h) => h.list)).toContain("EL");
     expect(body.screeningData.hash).toMatch(/^[0-9a-f]{64}$/);
     s.app.request("/healthz");
     await new Promise((r) => setImmediate(r));
