@@ -313,9 +313,9 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
     // it is long enough to be specific ("China Aerospace Science and Technology", not "Digital Technology").
     // Two generic words are specific only with a place ("China Telecom"), never alone ("Digital
     // Technologies").
-    const long =
-      k >= MIN_GENERIC_NAME ||
-      (k === 2 && (isPlace(terms[name.tokens[0]!]!) || isPlace(terms[name.tokens[1]!]!)));
+    let places = 0;
+    for (let j = 0; j < k; j++) if (isPlace(terms[name.tokens[j]!]!)) places++;
+    const long = places < k && (k >= MIN_GENERIC_NAME || (k === 2 && places === 1));
     if (unmatchedListed.length > 0 || !long || freeNonPlace > 0) {
       score = 0;
     }
