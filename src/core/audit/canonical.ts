@@ -17,41 +17,104 @@ import { ChipGateError } from "../errors.js";
  * @example canonicalJson({ b: 1, a: [true, null] }) === '{"a":[true,null],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  return encode(value, "$");
+  try {
+    return encode(value);
+  } catch (error) {
+    if (!(error instanceof NotJson)) throw error;
+    // The fast path keeps no path; find where the offending value sits only when there is one.
+    const found = locate(value, "$");
+    throw notJson(found?.path ?? "$", found?.message ?? error.message);
+  }
 }
 
-function encode(value: unknown, path: string): string {
+class NotJson extends Error {}
+
+// Canonical texts of values that were produced by parsing canonical JSON and are never mutated afterwards
+// (normalized audit entries): a record's input and output are encoded once, not again for hashing and storage.
+const known = new WeakMap<object, string>();
+
+/** Records that `value` (fresh from `JSON.parse(text)`, never mutated) encodes to `text`. */
+export function rememberCanonical(value: unknown, text: string): void {
+  if (typeof value === "object" && value !== null) known.set(value, text);
+}
+
+/** Why a value cannot be encoded, or undefined when it can (ignoring its children). */
+function problem(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "object":
+      return undefined;
+    case "number":
+      return Number.isFinite(value) ? undefined : `${value} is not a finite number`;
+    default:
+      return `a ${typeof value} is not a JSON value`;
+  }
+}
+
+function encode(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
     case "boolean":
       return JSON.stringify(value);
     case "number":
-      if (!Number.isFinite(value)) throw notJson(path, `${value} is not a finite number`);
+      if (!Number.isFinite(value)) throw new NotJson(`${value} is not a finite number`);
       return JSON.stringify(value);
     case "object": {
+      const cached = known.get(value as object);
+      if (cached !== undefined) return cached;
       const withToJson = value as { toJSON?: unknown };
-      if (typeof withToJson.toJSON === "function") {
-        return encode((withToJson.toJSON as () => unknown).call(value), path);
-      }
+      if (typeof withToJson.toJSON === "function")
+        return encode((withToJson.toJSON as () => unknown).call(value));
       if (Array.isArray(value)) {
-        return `[${value.map((item, i) => {
-          if (item === undefined) throw notJson(`${path}[${i}]`, "undefined inside an array");
-          return encode(item, `${path}[${i}]`);
-        })}]`;
+        let out = "[";
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          if (item === undefined) throw new NotJson("undefined inside an array");
+          out += (i ? "," : "") + encode(item);
+        }
+        return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      const parts: string[] = [];
+      let out = "{";
+      let first = true;
       for (const key of Object.keys(record).sort()) {
         const item = record[key];
         if (item === undefined) continue;
-        parts.push(`${JSON.stringify(key)}:${encode(item, `${path}.${key}`)}`);
+        out += `${first ? "" : ","}${JSON.stringify(key)}:${encode(item)}`;
+        first = false;
       }
-      return `{${parts.join(",")}}`;
+      return `${out}}`;
     }
     default:
-      throw notJson(path, `a ${typeof value} is not a JSON value`);
+      throw new NotJson(`a ${typeof value} is not a JSON value`);
   }
+}
+
+/** The path and reason of the first value that cannot be encoded. */
+function locate(value: unknown, path: string): { path: string; message: string } | undefined {
+  const why = problem(value);
+  if (why) return { path, message: why };
+  if (typeof value !== "object" || value === null) return undefined;
+  const withToJson = value as { toJSON?: unknown };
+  if (typeof withToJson.toJSON === "function")
+    return locate((withToJson.toJSON as () => unknown).call(value), path);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === undefined) return { path: `${path}[${i}]`, message: "undefined inside an array" };
+      const found = locate(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    const found = locate(item, `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function notJson(path: string, message: string): ChipGateError {

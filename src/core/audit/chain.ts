@@ -1,5 +1,5 @@
 import { ChipGateError, type Issue } from "../errors.js";
-import { canonicalJson } from "./canonical.js";
+import { canonicalJson, rememberCanonical } from "./canonical.js";
 import type { AuditEntryInput, AuditRecord, HashFn } from "./types.js";
 
 /** `prevHash` of the first record. */
@@ -71,7 +71,9 @@ export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
       continue;
     }
     try {
-      json[key] = JSON.parse(canonicalJson(raw[key]));
+      const text = canonicalJson(raw[key]);
+      json[key] = JSON.parse(text);
+      rememberCanonical(json[key], text);
     } catch (error) {
       if (!(error instanceof ChipGateError)) throw error;
       for (const issue of error.issues)

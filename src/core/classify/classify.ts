@@ -497,10 +497,9 @@ export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptio
   const result = classifyOnce(spec, rules, options.asOf, mode, tf32);
 
   const otherMode: Mode = mode === "as-enforced" ? "as-codified" : "as-enforced";
-  // Where both modes have the same rule version in force, the other mode's answer is this one.
-  const sameVersion =
-    rules.ruleVersionAt(options.asOf, otherMode) === rules.ruleVersionAt(options.asOf, mode);
-  const other = sameVersion ? result : classifyOnce(spec, rules, options.asOf, otherMode, tf32);
+  // Before any rule data differs by mode, the other mode's answer is this one.
+  const other =
+    options.asOf < rules.modesDivergeFrom ? result : classifyOnce(spec, rules, options.asOf, otherMode, tf32);
   result.otherMode = {
     mode: otherMode,
     eccn: other.eccn,

@@ -7,6 +7,7 @@ import type { Cite, CountrySet, Mode, ReviewPolicyName } from "../rules/schema.j
 import type { ScreeningQuery, ScreeningResult } from "../screening/index.js";
 import { type Transaction, type TransactionItem, transaction as transactionSchema } from "./transaction.js";
 import type {
+  ClassificationSummary,
   Decision,
   ItemDecision,
   LicenseException,
@@ -76,6 +77,30 @@ function policyFromListText(text: string): ReviewPolicy | null {
   if (t.includes("case-by-case") || t.includes("case by case")) return "case-by-case";
   if (t.includes("presumption of approval")) return "presumption-of-approval";
   return null;
+}
+
+function summarizeClassification(c: Classification): ClassificationSummary {
+  const {
+    tpp,
+    tppFormats,
+    performanceDensity,
+    memoryBandwidthDensity,
+    designedForDatacenter,
+    status,
+    computation,
+  } = c;
+  return {
+    tpp,
+    tppFormats,
+    performanceDensity,
+    memoryBandwidthDensity,
+    designedForDatacenter,
+    status,
+    computation,
+    ...(c.contained && {
+      contained: { ...summarizeClassification(c.contained), paragraph: c.contained.paragraph },
+    }),
+  };
 }
 
 interface ResolvedItem {
@@ -166,7 +191,13 @@ function screenParties(txn: Transaction, ctx: DecideContext): PartyFacts {
   return facts;
 }
 
-function decideOnce(txn: Transaction, ctx: DecideContext, asOf: string, mode: Mode): Decision {
+function decideOnce(
+  txn: Transaction,
+  ctx: DecideContext,
+  parties: PartyFacts,
+  asOf: string,
+  mode: Mode,
+): Decision {
   const { rules } = ctx;
   const L = rules.licensing;
   const warnings: Warning[] = [];
@@ -196,7 +227,6 @@ function decideOnce(txn: Transaction, ctx: DecideContext, asOf: string, mode: Mo
     });
   }
   const partyHq = (hq: string) => rules.destinationAliases[hq]?.as ?? hq;
-  const parties = screenParties(txn, ctx);
   const headquarters = parties.headquarters.map(partyHq);
   const rv = rules.ruleVersionAt(asOf, mode);
 
@@ -670,7 +700,7 @@ function decideOnce(txn: Transaction, ctx: DecideContext, asOf: string, mode: Mo
       ],
       warnings: itemWarnings,
       undetermined,
-      classification,
+      classification: summarizeClassification(classification),
     };
   });
 
@@ -724,9 +754,11 @@ export function decide(raw: unknown, ctx: DecideContext, options: DecideOptions)
   const txn = parsed.data!;
   const asOf = txn.date ?? options.asOf;
   const mode = txn.mode ?? options.mode ?? "as-enforced";
-  const result = decideOnce(txn, ctx, asOf, mode);
+  const parties = screenParties(txn, ctx);
+  const result = decideOnce(txn, ctx, parties, asOf, mode);
   const otherMode: Mode = mode === "as-enforced" ? "as-codified" : "as-enforced";
-  const other = decideOnce(txn, ctx, asOf, otherMode);
+  // Before any rule data differs by mode, the other mode's answer is this one.
+  const other = asOf < ctx.rules.modesDivergeFrom ? result : decideOnce(txn, ctx, parties, asOf, otherMode);
   const differences: string[] = [];
   if (other.outcome !== result.outcome)
     differences.push(`outcome: ${result.outcome} here, ${other.outcome} in ${otherMode}`);

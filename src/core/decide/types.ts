@@ -32,8 +32,20 @@ export interface ItemDecision {
   reasons: (Reason | Requirement)[];
   warnings: Warning[];
   undetermined: { field: string; message: string }[];
-  classification: Classification;
+  /** The classifier's figures; its reasons and warnings are already in `reasons` and `warnings`. */
+  classification: ClassificationSummary;
 }
+
+export type ClassificationSummary = Pick<
+  Classification,
+  | "tpp"
+  | "tppFormats"
+  | "performanceDensity"
+  | "memoryBandwidthDensity"
+  | "designedForDatacenter"
+  | "status"
+  | "computation"
+> & { contained?: ClassificationSummary & { paragraph: string | null } };
 
 export interface PartyScreening {
   role: "endUser" | "consignee";

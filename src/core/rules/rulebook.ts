@@ -80,6 +80,8 @@ export interface RuleBook {
   readonly groups: Readonly<Record<string, CountryGroup>>;
   readonly destinationAliases: Readonly<Record<string, { as: string; cite: Cite }>>;
   readonly licensing: Licensing;
+  /** The earliest date on which any rule data differs by mode; before it both modes give the same answers. */
+  readonly modesDivergeFrom: string;
   cite(c: Cite): Citation;
   /** Whether a country is in a country set on a date. */
   inSet(set: CountrySet, country: string, date: string): boolean;
@@ -239,6 +241,20 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
   const licensing = parseWith(licensingFile, licensingDoc);
   checkLicensing(licensingDoc.file, licensing, groups, checkCite);
 
+  const modeSpecific: string[] = versions.filter((v) => v.modes.length < 2).map((v) => v.from);
+  const collectModeDates = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) collectModeDates(v);
+    } else if (typeof value === "object" && value !== null) {
+      const o = value as { from?: unknown; modes?: unknown };
+      if (typeof o.from === "string" && Array.isArray(o.modes) && o.modes.length < 2)
+        modeSpecific.push(o.from);
+      for (const v of Object.values(value)) collectModeDates(v);
+    }
+  };
+  collectModeDates(licensing);
+  const modesDivergeFrom = modeSpecific.sort()[0] ?? "9999-12-31";
+
   const lastReviewed = [sourcesDoc, notesDoc, versionsDoc, groupsDoc]
     .map((d) => (d.data as { last_reviewed: string }).last_reviewed)
     .sort()[0]!;
@@ -281,6 +297,7 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
       return versions.findLast((v) => v.from <= date && v.modes.includes(mode));
     },
     licensing,
+    modesDivergeFrom,
     inSet(set: CountrySet, country: string, date: string): boolean {
       const inGroups = (names: readonly string[] | undefined) =>
         (names ?? []).some((g) => this.groupMembersAt(g, date).has(country));
