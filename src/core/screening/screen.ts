@@ -44,6 +44,8 @@ function typoSimilarity(distance: number, length: number): number {
 const CANDIDATES = 20;
 /** Words on more names than this are too common to find candidates with (they still score). */
 const MAX_POSTINGS = 800;
+/** Generic words on more names than this do not seed candidates when a distinctive word does. */
+const MAX_GENERIC_POSTINGS = 50;
 /** Below this weight a word (place, generic word) only finds candidates when nothing rarer does. */
 const MIN_SEED_WEIGHT = 2;
 /** Names whose reachable coverage is below this cannot reach the review band; they are not scored. */
@@ -90,7 +92,78 @@ function addMatch(byTerm: Map<number, SpanMatch[]>, term: number, m: SpanMatch):
   else list.push(m);
 }
 
+/** A list word a query text can stand for, and how; the span position is added per query. */
+interface Lookup {
+  term: number;
+  sim: number;
+  how: MatchHow;
+  distance: number;
+}
+
+/** Lookups kept per index: order lines repeat the same words ("trading", "shenzhen") all day. */
+const LOOKUP_CACHE_SIZE = 200_000;
+
 /** Every list word one query word, or joined run of words, can stand for. */
+function lookupSpan(
+  index: ScreeningIndex,
+  text: string,
+  joined: boolean,
+  origin: Origin | undefined,
+): Lookup[] {
+  const cache = scratchOf(index).lookups;
+  const key = `${joined ? "+" : origin === "pinyin" ? "p" : origin === "input" || origin === undefined ? "i" : origin[0]}${text}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const out: Lookup[] = [];
+  if (!joined || text.length >= 4) {
+    const exact = index.termIds.get(text);
+    if (exact !== undefined) {
+      out.push({
+        term: exact,
+        sim: joined ? SIM_SPACING : SIM_EXACT,
+        how: joined ? "spacing" : exactHow(origin),
+        distance: 0,
+      });
+    }
+    // Short words meet other short words by chance, and one pinyin syllable is one edit from dozens of
+    // others (hang / fang): only exact spellings count for them.
+    if (text.length >= 4 && (joined || origin !== "pinyin")) {
+      const phonetic = new Set<number>();
+      for (const t of index.byKey.get(phoneticKey(text)) ?? []) {
+        if (t !== exact && index.terms[t] !== text) {
+          phonetic.add(t);
+          out.push({ term: t, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
+        }
+      }
+      // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
+      const maxEdits = joined ? 0 : maxEditsFor(text.length);
+      if (maxEdits > 0) {
+        const typos = new Map<number, number>();
+        const consider = (t: number): void => {
+          if (t === exact || phonetic.has(t) || typos.has(t)) return;
+          const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
+          if (distance <= maxEdits) typos.set(t, distance);
+        };
+        // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
+        // shares a one-deletion variant with the query word (or is one).
+        for (const t of index.byDeletion.get(text) ?? []) consider(t);
+        for (const d of deletions(text)) {
+          const t = index.termIds.get(d);
+          if (t !== undefined) consider(t);
+          for (const u of index.byDeletion.get(d) ?? []) consider(u);
+        }
+        for (const [t, distance] of typos) {
+          const sim = typoSimilarity(distance, Math.max(text.length, index.terms[t]!.length));
+          out.push({ term: t, sim, how: "typo", distance });
+        }
+      }
+    }
+  }
+  if (cache.size >= LOOKUP_CACHE_SIZE) cache.clear();
+  cache.set(key, out);
+  return out;
+}
+
 function readSpan(
   index: ScreeningIndex,
   byTerm: Map<number, SpanMatch[]>,
@@ -99,48 +172,8 @@ function readSpan(
   len: number,
   origin: Origin | undefined,
 ): void {
-  if (len > 1 && text.length < 4) return;
-  const exact = index.termIds.get(text);
-  if (exact !== undefined) {
-    addMatch(byTerm, exact, {
-      start,
-      len,
-      sim: len > 1 ? SIM_SPACING : SIM_EXACT,
-      how: len > 1 ? "spacing" : exactHow(origin),
-      distance: 0,
-    });
-  }
-  // Short words meet other short words by chance, and one pinyin syllable is one edit from dozens of
-  // others (hang / fang): only exact spellings count for them.
-  if (text.length < 4 || (len === 1 && origin === "pinyin")) return;
-  const key = phoneticKey(text);
-  const phonetic = new Set<number>();
-  for (const t of index.byKey.get(key) ?? []) {
-    if (t !== exact && index.terms[t] !== text) {
-      phonetic.add(t);
-      addMatch(byTerm, t, { start, len, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
-    }
-  }
-  // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
-  const maxEdits = len === 1 ? maxEditsFor(text.length) : 0;
-  if (maxEdits === 0) return;
-  const typos = new Map<number, number>();
-  const consider = (t: number): void => {
-    if (t === exact || phonetic.has(t) || typos.has(t)) return;
-    const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
-    if (distance <= maxEdits) typos.set(t, distance);
-  };
-  // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
-  // shares a one-deletion variant with the query word (or is one).
-  for (const t of index.byDeletion.get(text) ?? []) consider(t);
-  for (const d of deletions(text)) {
-    const t = index.termIds.get(d);
-    if (t !== undefined) consider(t);
-    for (const u of index.byDeletion.get(d) ?? []) consider(u);
-  }
-  for (const [t, distance] of typos) {
-    const sim = typoSimilarity(distance, Math.max(text.length, index.terms[t]!.length));
-    addMatch(byTerm, t, { start, len, sim, how: "typo", distance });
+  for (const l of lookupSpan(index, text, len > 1, origin)) {
+    addMatch(byTerm, l.term, { start, len, sim: l.sim, how: l.how, distance: l.distance });
   }
 }
 
@@ -158,7 +191,8 @@ function readQuery(
     const id = index.termIds.get(t);
     weights[i] = id === undefined ? index.unknownWeight * termFactor(t) : index.weight[id]!;
     penalties[i] = id === undefined ? index.unknownWeight * penaltyFactor(t) : index.penalty[id]!;
-    distinctive[i] = isDistinctiveTerm(t) ? 1 : 0;
+    // One pinyin syllable is a fragment of a word ("nan" of Nanjing), not a word that identifies.
+    distinctive[i] = origins[i] !== "pinyin" && isDistinctiveTerm(t) ? 1 : 0;
     mass += weights[i]!;
   });
   for (let start = 0; start < tokens.length; start++) {
@@ -333,12 +367,27 @@ function round(x: number): number {
 }
 
 // Per-index scratch space; queries run one at a time on a JavaScript thread, so it is never shared.
-const scratch = new WeakMap<ScreeningIndex, { acc: Float64Array; addressWords: Map<number, Set<string>> }>();
+interface Scratch {
+  acc: Float64Array;
+  touched: Int32Array;
+  keys: Float64Array;
+  addressWords: Map<number, Set<string>>;
+  lookups: Map<string, Lookup[]>;
+}
 
-function scratchOf(index: ScreeningIndex): { acc: Float64Array; addressWords: Map<number, Set<string>> } {
+const scratch = new WeakMap<ScreeningIndex, Scratch>();
+
+function scratchOf(index: ScreeningIndex): Scratch {
   let s = scratch.get(index);
   if (!s) {
-    s = { acc: new Float64Array(index.names.length), addressWords: new Map() };
+    const n = index.names.length;
+    s = {
+      acc: new Float64Array(n),
+      touched: new Int32Array(n),
+      keys: new Float64Array(n),
+      addressWords: new Map(),
+      lookups: new Map(),
+    };
     scratch.set(index, s);
   }
   return s;
@@ -346,11 +395,19 @@ function scratchOf(index: ScreeningIndex): { acc: Float64Array; addressWords: Ma
 
 /** Candidate names for one reading, best first, from the inverted index only. */
 function candidates(index: ScreeningIndex, q: QueryReading): number[] {
-  const { acc } = scratchOf(index);
-  const touched: number[] = [];
+  const { acc, touched, keys } = scratchOf(index);
+  let count = 0;
+  // Generic words and places find candidates only for queries with nothing distinctive to look up
+  // ("China Aerospace Science and Technology"); otherwise they would touch thousands of names.
+  let distinctiveSeed = false;
+  for (const [term, spans] of q.byTerm) {
+    if (!index.distinctive[term]) continue;
+    for (const s of spans) if (s.sim >= 0.8 && q.distinctive[s.start]) distinctiveSeed = true;
+  }
   for (const [term, spans] of q.byTerm) {
     const list = index.postings[term]!;
     if (list.length > MAX_POSTINGS) continue;
+    if (distinctiveSeed && !index.distinctive[term] && list.length > MAX_GENERIC_POSTINGS) continue;
     // Both sides of the best pairing count, as in the Dice score: a misspelled query word the list
     // does not know weighs as much as the listed word it stands for.
     let gain = 0;
@@ -362,19 +419,18 @@ function candidates(index: ScreeningIndex, q: QueryReading): number[] {
     }
     for (let p = 0; p < list.length; p++) {
       const n = list[p]!;
-      if (acc[n] === 0) touched.push(n);
+      if (acc[n] === 0) touched[count++] = n;
       acc[n]! += gain;
     }
   }
   // Rank by an estimate of the Dice score.
-  const keys = new Float64Array(touched.length);
   const order: number[] = [];
-  for (let i = 0; i < touched.length; i++) {
+  for (let i = 0; i < count; i++) {
     const n = touched[i]!;
-    const a = acc[n]!;
+    const key = acc[n]! / (index.names[n]!.mass + q.mass);
     acc[n] = 0;
-    keys[i] = a / (index.names[n]!.mass + q.mass);
-    if (keys[i]! >= MIN_BOUND) order.push(i);
+    keys[i] = key;
+    if (key >= MIN_BOUND) order.push(i);
   }
   order.sort((a, b) => keys[b]! - keys[a]!);
   if (order.length > CANDIDATES) order.length = CANDIDATES;
