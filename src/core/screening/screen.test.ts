@@ -76,3 +76,34 @@ describe("screenName", () => {
     expect(() => screenName(index, { name: "x", country: "CHN" })).toThrow(/alpha-2/);
   });
 });
+
+describe("screenName precision rules", () => {
+  const more = buildScreeningIndex([
+    record("hum", "HARAKAT UL-MUJAHIDEEN", { alt_names: "HUA" }),
+    record("dt", "LIMITED LIABILITY COMPANY DIGITAL TECHNOLOGIES"),
+    record("casc", "CHINA AEROSPACE SCIENCE AND TECHNOLOGY CORPORATION"),
+    record("bmi", "BANK MELLI IRAN"),
+    record("nwpu", "Northwestern Polytechnical University"),
+    ...filler,
+  ]);
+  it("lets a short alias match only the whole query", () => {
+    expect(screenName(more, { name: "Hua Hong Semiconductor Limited" }).hits).toEqual([]);
+    expect(screenName(more, { name: "HUA" }).hits[0]?.id).toBe("hum");
+  });
+  it("matches a name of generic words only as a whole, and only a specific one", () => {
+    expect(screenName(more, { name: "Digital Technology Co., Ltd." }).hits).toEqual([]);
+    expect(screenName(more, { name: "China Aerospace Science & Technology Corp" }).hits[0]?.id).toBe("casc");
+    expect(screenName(more, { name: "China Aerospace Trading Co." }).hits).toEqual([]);
+  });
+  it("reaches translated names through the Chinese and Persian glossaries", () => {
+    const nwpu = screenName(more, { name: "西北工业大学" }).hits[0];
+    expect(nwpu?.id).toBe("nwpu");
+    expect(nwpu?.explanation.matches.every((m) => m.how === "translated")).toBe(true);
+    expect(screenName(more, { name: "بانک ملی ایران" }).hits[0]?.id).toBe("bmi");
+  });
+  it("lowers the score for distinctive query words the listed name lacks", () => {
+    const exact = screenName(index, { name: "Huawei Technologies" }).hits[0]!;
+    const extra = screenName(index, { name: "Huawei Lakeside Harbor Technologies" }).hits[0];
+    expect(extra === undefined || extra.score < exact.score - 0.2).toBe(true);
+  });
+});

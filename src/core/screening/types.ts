@@ -79,7 +79,7 @@ export interface ScreeningQuery {
 }
 
 export interface ScreeningOptions {
-  /** Lowest score returned as `review` (default 0.62). */
+  /** Lowest score returned as `review` (default 0.68). */
   reviewThreshold?: number;
   /** Lowest score returned as `match` (default 0.85). */
   matchThreshold?: number;

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { screenName } from "../../core/screening/index.js";
+import { type ScreeningResult, screenName } from "../../core/screening/index.js";
 import { loadScreeningDataset } from "./dataset.js";
 import { resultCsv, resultJson } from "./format.js";
 
@@ -23,6 +23,13 @@ export interface BatchChunkResult {
   error?: string;
 }
 
+/**
+ * Results of recent queries: order files repeat the same counterparties many times, and screening is
+ * pure, so a repeated (name, country) is answered from memory.
+ */
+const MEMO_SIZE = 100_000;
+const memos = new WeakMap<object, Map<string, ScreeningResult>>();
+
 export function screenChunk(
   index: Parameters<typeof screenName>[0],
   chunk: BatchChunk,
@@ -32,10 +39,24 @@ export function screenChunk(
   let match = 0;
   let review = 0;
   let clear = 0;
+  let memo = memos.get(index);
+  if (!memo) {
+    memo = new Map();
+    memos.set(index, memo);
+  }
   for (const item of chunk.items) {
-    const query =
-      item.country === undefined ? { name: item.name } : { name: item.name, country: item.country };
-    const result = screenName(index, query);
+    const key = `${item.country ?? ""}\u0000${item.name}`;
+    let result = memo.get(key);
+    if (result) {
+      // Re-inserted so the map's insertion order stays least-recently-used first.
+      memo.delete(key);
+    } else {
+      const query =
+        item.country === undefined ? { name: item.name } : { name: item.name, country: item.country };
+      result = screenName(index, query);
+      if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
+    }
+    memo.set(key, result);
     if (result.hits.length === 0) clear++;
     else if (result.hits[0]!.band === "match") match++;
     else review++;

@@ -7,7 +7,7 @@ import { nfkc } from "./nfkc.js";
 import { phoneticKey } from "./phonetic.js";
 import { isPlace } from "./places.js";
 import { normalizePunctuation } from "./punctuation.js";
-import { toLatin } from "./script.js";
+import { toLatin, translateArabicScript } from "./script.js";
 import { tokenize } from "./tokenize.js";
 import { canonicalWord, foldPlural, isStopWord } from "./words.js";
 
@@ -117,6 +117,42 @@ describe("generic words", () => {
   it("knows places and generic organisation words", () => {
     expect(isPlace("shenzhen")).toBe(true);
     expect(isGenericWord("technology")).toBe(true);
+    expect(isGenericWord("huawei")).toBe(false);
+  });
+});
+
+describe("Chinese glossary alternatives", () => {
+  it("gives a second reading in the register of university names", () => {
+    expect(hanToLatin("西北工业大学", "translate").map((s) => s.text)).toEqual([
+      "northwest",
+      "industry",
+      "university",
+    ]);
+    expect(hanToLatin("西北工业大学", "alternative").map((s) => s.text)).toEqual([
+      "northwestern",
+      "polytechnical",
+      "university",
+    ]);
+  });
+});
+
+describe("Persian and Arabic glossary", () => {
+  it("renders generic words in English and leaves names for transliteration", () => {
+    const segments = translateArabicScript("بانک ملی ایران");
+    expect(segments.filter((s) => s.origin === "translated").map((s) => s.text)).toEqual([
+      "bank",
+      "melli",
+      "iran",
+    ]);
+    expect(translateArabicScript("Huawei")).toEqual([{ text: "Huawei", origin: "input" }]);
+    expect(translateArabicScript("سپاه پاسداران").some((s) => s.origin === "input")).toBe(true);
+  });
+});
+
+describe("generic words", () => {
+  it("recognizes plural-folded forms", () => {
+    expect(isGenericWord("logistic")).toBe(true);
+    expect(isGenericWord("physic")).toBe(true);
     expect(isGenericWord("huawei")).toBe(false);
   });
 });
