@@ -11,6 +11,7 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   screen: async () => (await import("./screen-commands.js")).registerScreenCommands,
   audit: async () => (await import("./audit-commands.js")).registerAuditCommands,
   decide: async () => (await import("./decide-commands.js")).registerDecideCommands,
+  frontier: async () => (await import("./frontier-commands.js")).registerFrontierCommands,
   server: async () => (await import("./server-commands.js")).registerServerCommands,
 };
 const groupOf: Record<string, keyof typeof commandGroups> = {
@@ -21,6 +22,8 @@ const groupOf: Record<string, keyof typeof commandGroups> = {
   data: "screen",
   audit: "audit",
   decide: "decide",
+  frontier: "frontier",
+  allocation: "frontier",
   serve: "server",
   keys: "server",
 };

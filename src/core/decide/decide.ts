@@ -338,7 +338,7 @@ function decideOnce(
     // Company-specific "is informed" notices.
     let noticeRequired = false;
     for (const notice of L.company_notices.filter(
-      (n) => n.from <= asOf && (!n.modes || n.modes.includes(mode)),
+      (n) => n.from <= asOf && (n.to === undefined || asOf < n.to) && (!n.modes || n.modes.includes(mode)),
     )) {
       const reaches = inSet(notice.destinations, destination) || hqIn(notice.headquarters);
       if (!reaches) continue;

@@ -331,7 +331,9 @@ function checkLicensing(
 ): void {
   const visit = (value: unknown, path: PropertyKey[]): void => {
     if (Array.isArray(value)) {
-      if (value.every((v) => typeof v === "object" && v !== null && "from" in v)) {
+      // Company notices are separate notices side by side, not one value changing over time.
+      const series = path.at(-1) !== "company_notices";
+      if (series && value.every((v) => typeof v === "object" && v !== null && "from" in v)) {
         const entries = value as { from: string; modes?: string[] }[];
         for (const m of ["as-enforced", "as-codified"]) {
           const lane = entries.map((e, i) => ({ e, i })).filter(({ e }) => !e.modes || e.modes.includes(m));

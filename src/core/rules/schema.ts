@@ -227,6 +227,8 @@ export const licensingFile = z.strictObject({
     z.strictObject({
       ...dated,
       id: z.string().regex(/^[a-z0-9-]+$/),
+      /** The day the notice stopped applying (exclusive), when it was superseded. */
+      to: isoDate.optional(),
       exporters: z.array(z.string().min(1)).min(1),
       chips: z.array(z.string().min(1)).min(1),
       destinations: countrySet,

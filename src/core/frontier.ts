@@ -1,0 +1,225 @@
+import type { CatalogChip } from "./catalog/catalog.js";
+import { classify } from "./classify/classify.js";
+import { type DecideContext, decide } from "./decide/decide.js";
+import type { Decision } from "./decide/types.js";
+import type { RuleBook } from "./rules/rulebook.js";
+import type { Mode } from "./rules/schema.js";
+
+export interface FrontierOptions {
+  from: string;
+  to: string;
+  mode?: Mode;
+}
+
+export interface FrontierStep {
+  from: string;
+  to: string;
+  /** Catalog ids, each list ordered by TPP descending. */
+  noLicense: string[];
+  licenseException: string[];
+  caseByCase: string[];
+  presumptionOfApproval: string[];
+  presumptionOfDenial: string[];
+  /** License required with no published review policy (company-specific notices). */
+  otherLicenseRequired: string[];
+  undetermined: string[];
+  domestic: string[];
+  /** The same lists ordered by memory bandwidth descending (what matters most for inference). */
+  byMemoryBandwidth: { noLicense: string[]; licenseException: string[]; caseByCase: string[] };
+  bestNoLicenseTpp: number | null;
+}
+
+export interface Frontier {
+  country: string;
+  mode: Mode;
+  assumptions: string[];
+  steps: FrontierStep[];
+  events: { date: string; id: string; title: string }[];
+}
+
+const ASSUMPTIONS = [
+  "Export from the United States by the chip's own vendor (so company-specific notices to that vendor apply).",
+  "A commercial end user located and headquartered in the destination; no listed party; no prohibited end use.",
+  "Best case for review policies that depend on certifications (every certification of 91 FR 1684 is made).",
+  "One unit per shipment (allocation caps are not consumed).",
+];
+
+/** Every date in the rule data on which something could change an answer. */
+function changeDates(rules: RuleBook, mode: Mode): string[] {
+  const dates = new Set<string>();
+  for (const v of rules.ruleVersions) if (v.modes.includes(mode)) dates.add(v.from);
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) walk(v);
+    else if (typeof value === "object" && value !== null) {
+      const o = value as { from?: unknown; to?: unknown; modes?: unknown };
+      const applies = !Array.isArray(o.modes) || (o.modes as string[]).includes(mode);
+      if (applies && typeof o.from === "string") dates.add(o.from);
+      if (applies && typeof o.to === "string") dates.add(o.to);
+      for (const v of Object.values(value)) walk(v);
+    }
+  };
+  walk(rules.licensing);
+  walk(rules.groups);
+  for (const eccn of ["3A090", "4A090", "4E091"]) for (const v of rules.eccnVersions(eccn)) dates.add(v.from);
+  return [...dates].sort();
+}
+
+function dayBefore(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * What the catalog says a destination can obtain over time: for each period between rule changes, the chips
+ * exportable without a license, with a license exception, or at best under case-by-case review, beside the
+ * chips designed in that country.
+ *
+ * @example frontier("CN", { from: "2022-01-01", to: "2026-06-30" }, ctx).steps[0].noLicense
+ */
+export function frontier(country: string, options: FrontierOptions, ctx: DecideContext): Frontier {
+  const mode = options.mode ?? "as-enforced";
+  const { rules, catalog } = ctx;
+  const starts = [
+    options.from,
+    ...changeDates(rules, mode).filter((d) => d > options.from && d <= options.to),
+  ];
+  const quietCtx: DecideContext = { ...ctx, screen: (q) => ({ query: q.name, hits: [] }) };
+  const certifications = rules.licensing.review_policy.envelope_2026.flatMap((e) =>
+    e.conditions.map((c) => c.id),
+  );
+  const tppOf = new Map<string, number>();
+  const bwOf = new Map(catalog.map((c) => [c.id, c.memoryBandwidthGBs ?? 0]));
+  const byTpp = (ids: string[]) =>
+    [...ids].sort((a, b) => (tppOf.get(b) ?? 0) - (tppOf.get(a) ?? 0) || a.localeCompare(b));
+  const byBw = (ids: string[]) =>
+    [...ids].sort((a, b) => (bwOf.get(b) ?? 0) - (bwOf.get(a) ?? 0) || a.localeCompare(b));
+  const domestic = catalog.filter((c) => c.countryOfDesign === country);
+
+  const steps: FrontierStep[] = starts.map((start, i) => {
+    const end = i + 1 < starts.length ? dayBefore(starts[i + 1]!) : options.to;
+    const lists = {
+      noLicense: [],
+      licenseException: [],
+      caseByCase: [],
+      presumptionOfApproval: [],
+      presumptionOfDenial: [],
+      otherLicenseRequired: [],
+      undetermined: [],
+    } as Record<
+      | "noLicense"
+      | "licenseException"
+      | "caseByCase"
+      | "presumptionOfApproval"
+      | "presumptionOfDenial"
+      | "otherLicenseRequired"
+      | "undetermined",
+      string[]
+    >;
+    for (const chip of catalog) {
+      if (chip.countryOfDesign === country) continue;
+      const tpp = classify(chip.spec, rules, { asOf: start, mode }).tpp;
+      tppOf.set(chip.id, tpp ?? 0);
+      const decision: Decision = decide(
+        {
+          date: start,
+          mode,
+          destination: country,
+          items: [{ chip: chip.id }],
+          endUser: { name: "frontier end user", country, headquarters: country },
+          exporter: chip.vendor,
+          certifications,
+        },
+        quietCtx,
+        { asOf: start, mode },
+      );
+      const item = decision.items[0]!;
+      if (decision.outcome === "undetermined") lists.undetermined.push(chip.id);
+      else if (!item.licenseRequired) lists.noLicense.push(chip.id);
+      else if (item.exception) lists.licenseException.push(chip.id);
+      else if (item.reviewPolicy === "case-by-case") lists.caseByCase.push(chip.id);
+      else if (item.reviewPolicy === "presumption-of-approval") lists.presumptionOfApproval.push(chip.id);
+      else if (item.reviewPolicy === null) lists.otherLicenseRequired.push(chip.id);
+      else lists.presumptionOfDenial.push(chip.id);
+    }
+    for (const c of domestic) tppOf.set(c.id, classify(c.spec, rules, { asOf: start, mode }).tpp ?? 0);
+    const noLicense = byTpp(lists.noLicense);
+    return {
+      from: start,
+      to: end,
+      noLicense,
+      licenseException: byTpp(lists.licenseException),
+      caseByCase: byTpp(lists.caseByCase),
+      presumptionOfApproval: byTpp(lists.presumptionOfApproval),
+      presumptionOfDenial: byTpp(lists.presumptionOfDenial),
+      otherLicenseRequired: byTpp(lists.otherLicenseRequired),
+      undetermined: byTpp(lists.undetermined),
+      domestic: byTpp(domestic.map((c) => c.id)),
+      byMemoryBandwidth: {
+        noLicense: byBw(lists.noLicense),
+        licenseException: byBw(lists.licenseException),
+        caseByCase: byBw(lists.caseByCase),
+      },
+      bestNoLicenseTpp: noLicense.length ? (tppOf.get(noLicense[0]!) ?? null) : null,
+    };
+  });
+
+  const events = rules.ruleVersions
+    .filter((v) => v.modes.includes(mode) && v.from >= options.from && v.from <= options.to)
+    .map((v) => ({ date: v.from, id: v.id, title: v.title }));
+  return { country, mode, assumptions: ASSUMPTIONS, steps, events };
+}
+
+export interface AllocationUse {
+  chip: string;
+  tpp: number;
+  quantity: number;
+  totalTpp: number;
+  budgets: {
+    name: string;
+    tpp: number;
+    used: number;
+    share: number;
+    unitsThatFit: number;
+    citation: string;
+  }[];
+}
+
+/**
+ * A planned purchase against the AI Diffusion TPP budgets (as codified): the country allocation and the
+ * per-consignee LPP cap, as shares and as how many units of the chip each budget holds.
+ */
+export function allocationUse(
+  chip: CatalogChip,
+  quantity: number,
+  asOf: string,
+  rules: RuleBook,
+): AllocationUse {
+  const tpp = classify(chip.spec, rules, { asOf, mode: "as-codified" }).tpp ?? 0;
+  const totalTpp = tpp * quantity;
+  const budgets: AllocationUse["budgets"] = [];
+  const country =
+    rules.licensing.review_policy.worldwide_rule.findLast((v) => v.from <= asOf) ??
+    rules.licensing.review_policy.worldwide_rule[0];
+  if (country) {
+    budgets.push({
+      name: "country allocation 2025-2027 (Tier 2)",
+      tpp: country.country_allocation_tpp,
+      used: totalTpp,
+      share: totalTpp / country.country_allocation_tpp,
+      unitsThatFit: tpp ? Math.floor(country.country_allocation_tpp / tpp) : 0,
+      citation: rules.cite(country.cite).text,
+    });
+  }
+  const lpp =
+    rules.licensing.exceptions.LPP.findLast((v) => v.from <= asOf) ?? rules.licensing.exceptions.LPP[0];
+  if (lpp) {
+    budgets.push({
+      name: "License Exception LPP, per consignee per calendar year",
+      tpp: lpp.tpp_per_consignee_per_year,
+      used: totalTpp,
+      share: totalTpp / lpp.tpp_per_consignee_per_year,
+      unitsThatFit: tpp ? Math.floor(lpp.tpp_per_consignee_per_year / tpp) : 0,
+      citation: rules.cite(lpp.cite).text,
+    });
+  }
+  return { chip: chip.id, tpp, quantity, totalTpp, budgets };
+}
