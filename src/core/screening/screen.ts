@@ -52,16 +52,8 @@ const CANDIDATES = 20;
 const MAX_POSTINGS = 800;
 /** Generic words on more names than this do not seed candidates when a distinctive word does. */
 const MAX_GENERIC_POSTINGS = 50;
-/** Below this weight a word (place, generic word) only finds candidates when nothing rarer does. */
-const MIN_SEED_WEIGHT = 2;
-/** Names whose reachable coverage is below this cannot reach the review band; they are not scored. */
+/** Names whose estimated score is below this are not scored exactly. */
 const MIN_BOUND = 0.35;
-/**
- * Identifying mass a match needs before it can reach full score: about one word found on fewer than
- * ~30 records. A name made only of common words ("Technology", "Digital Technology") cannot produce a
- * hit by itself however exactly it matches.
- */
-const MIN_MASS = 36;
 /** Fewest words of a listed name made only of generic words and places for it to match at all. */
 const MIN_GENERIC_NAME = 3;
 const MAX_SPAN = 4;
@@ -336,14 +328,12 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
   }
   const unmatchedQuery: string[] = [];
   const freeQuery: number[] = [];
-  let freeDistinctive = 0;
   let freeNonPlace = 0;
   q.tokens.forEach((t, i) => {
     if (!usedQ[i]) {
       unmatchedQuery.push(t);
       freeQuery.push(i);
       total += q.penalties[i]!;
-      if (q.distinctive[i]) freeDistinctive++;
       if (!isPlace(t) && !isStructureWord(t)) freeNonPlace++;
     }
   });

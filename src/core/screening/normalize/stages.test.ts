@@ -149,7 +149,7 @@ describe("Persian and Arabic glossary", () => {
   });
 });
 
-describe("generic words", () => {
+describe("generic words after plural folding", () => {
   it("recognizes plural-folded forms", () => {
     expect(isGenericWord("logistic")).toBe(true);
     expect(isGenericWord("physic")).toBe(true);
