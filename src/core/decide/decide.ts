@@ -103,6 +103,24 @@ function summarizeClassification(c: Classification): ClassificationSummary {
   };
 }
 
+// Catalog specs are shared objects, so batch runs classify each chip once per date and mode. Classifications
+// are read, never mutated, by decide.
+const classifications = new WeakMap<object, Map<string, Classification>>();
+function classifyCached(spec: ItemSpec, rules: RuleBook, asOf: string, mode: Mode): Classification {
+  let byKey = classifications.get(spec);
+  if (!byKey) {
+    byKey = new Map();
+    classifications.set(spec, byKey);
+  }
+  const key = `${rules.version}|${asOf}|${mode}`;
+  let c = byKey.get(key);
+  if (!c) {
+    c = classify(spec, rules, { asOf, mode });
+    byKey.set(key, c);
+  }
+  return c;
+}
+
 interface ResolvedItem {
   spec: ItemSpec;
   description: string;
@@ -232,7 +250,7 @@ function decideOnce(
 
   const items: ItemDecision[] = txn.items.map((raw, index) => {
     const item = resolveItem(raw, index, ctx.catalog);
-    const classification = classify(item.spec, rules, { asOf, mode });
+    const classification = classifyCached(item.spec, rules, asOf, mode);
     const classes = itemClasses(classification);
     const requirements: Requirement[] = [];
     const itemWarnings: Warning[] = [...classification.warnings];

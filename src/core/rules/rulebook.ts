@@ -260,6 +260,8 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
     .sort()[0]!;
 
   const citations = new WeakMap<Cite, Citation>();
+  // Memberships are looked up for every decision; at most one set per group and calendar day.
+  const membership = new Map<string, ReadonlySet<string>>();
   return Object.freeze({
     version,
     lastReviewed,
@@ -311,11 +313,17 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
         .filter((g) => g.verification === "unverified");
     },
     groupMembersAt(group: string, date: string): ReadonlySet<string> {
-      const g = groups[group];
-      if (!g) throw new ChipGateError("INTERNAL", `unknown country group ${group}`);
-      const members = new Set(g.members);
-      for (const c of g.changes ?? []) {
-        if (c.from <= date && (c.to === undefined || date < c.to)) members.add(c.country);
+      const key = `${group}|${date}`;
+      let members = membership.get(key);
+      if (!members) {
+        const g = groups[group];
+        if (!g) throw new ChipGateError("INTERNAL", `unknown country group ${group}`);
+        const built = new Set(g.members);
+        for (const c of g.changes ?? []) {
+          if (c.from <= date && (c.to === undefined || date < c.to)) built.add(c.country);
+        }
+        members = built;
+        membership.set(key, members);
       }
       return members;
     },
