@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Issue } from "../core/errors.js";
+import { packageRoot } from "../node/package-info.js";
 import { readBodyText } from "./body.js";
 import { DOCS_CSP, docsHtml } from "./docs-page.js";
 import { ApiError, errorJson, toApiError, zodIssues } from "./errors.js";
@@ -9,10 +11,12 @@ import { type ApiKeyInfo, hashKey } from "./keys/key-store.js";
 import { buildOpenApi } from "./openapi.js";
 import { RateLimiter } from "./rate-limit.js";
 import { type AppDeps, json, type Principal, type Route, roleRank, route } from "./route.js";
+import { analyticsRoutes } from "./routes/analytics.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { keyRoutes } from "./routes/keys.js";
 import { recordRoutes } from "./routes/records.js";
 import { screeningRoutes } from "./routes/screening.js";
+import { createStaticHandler } from "./static.js";
 
 export type { AppConfig, AppDeps } from "./route.js";
 
@@ -89,6 +93,7 @@ const systemRoutes: Route[] = [
 export const apiRoutes: readonly Route[] = [
   ...systemRoutes,
   ...catalogRoutes,
+  ...analyticsRoutes,
   ...screeningRoutes,
   ...recordRoutes,
   ...keyRoutes,
@@ -364,7 +369,12 @@ export function createApp(deps: AppDeps): Hono {
   ];
   for (const r of docRoutes) mount(r);
 
+  // The web UI (dist/web) answers GETs no route took, except under the API's own paths. It registers no
+  // route, so the route table and /openapi.json stay the API only.
+  const staticUi = createStaticHandler(config.webDir ?? join(packageRoot, "dist", "web"));
   app.notFound((c) => {
+    const ui = staticUi(c.req.method, c.req.path);
+    if (ui) return ui;
     const requestId = randomUUID();
     metrics.request(c.req.method.toLowerCase(), "unmatched", 404, 0);
     return json(

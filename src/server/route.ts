@@ -30,6 +30,8 @@ export interface AppConfig {
   corsOrigins: readonly string[];
   logScreenedNames: boolean;
   dataDir: string;
+  /** The built web UI served at `/`; default dist/web in the package root. */
+  webDir?: string;
 }
 
 export interface AppDeps {

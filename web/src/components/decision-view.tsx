@@ -1,0 +1,141 @@
+import { countryLabel, num, outcomeLabel } from "../format";
+import type { Decision } from "../types";
+import { Badge } from "./common";
+import { Reasons, Warnings } from "./reasons";
+
+export const outcomeColor: Record<string, string> = {
+  "no-license-required": "#2f7d5b",
+  "license-exception": "#3a7bbf",
+  "license-required": "#c23b22",
+  undetermined: "#6b7280",
+};
+
+const policyText: Record<string, string> = {
+  "presumption-of-approval": "presumption of approval",
+  "presumption-of-denial": "presumption of denial",
+  "case-by-case": "case-by-case review",
+  "policy-of-denial": "policy of denial",
+};
+
+/** A decision with its reasons, items, party screening and citations. */
+export function DecisionView({ decision }: { decision: Decision }) {
+  return (
+    <div class="decision" data-testid="decision">
+      <p class="headline" style={{ color: outcomeColor[decision.outcome] }} data-testid="outcome">
+        {outcomeLabel[decision.outcome] ?? decision.outcome}
+      </p>
+      <p class="muted small">
+        Export from {countryLabel(decision.exportedFrom)} to {countryLabel(decision.destination)}
+        {decision.destinationAsEntered !== decision.destination &&
+          ` (entered as ${decision.destinationAsEntered})`}{" "}
+        on {decision.asOf}, {decision.mode}; rule version <code>{decision.ruleVersion?.id ?? "none"}</code>.
+      </p>
+      {decision.otherMode.differs && (
+        <p class="note">
+          <strong>
+            The other mode ({decision.otherMode.mode}) gives: {outcomeLabel[decision.otherMode.outcome]}.
+          </strong>{" "}
+          {decision.otherMode.differences.join(" ")}
+        </p>
+      )}
+      <h3>Reasons</h3>
+      <Reasons reasons={decision.reasons} />
+      <h3>Items</h3>
+      {decision.items.map((item) => (
+        <div class="item card" key={item.index}>
+          <p>
+            <strong>{item.description}</strong> × {item.quantity} —{" "}
+            {item.paragraph
+              ? `ECCN ${item.paragraph}`
+              : item.eccn
+                ? `ECCN ${item.eccn}`
+                : "not in 3A090/4A090"}
+            , TPP {num(item.classification.tpp)}, performance density{" "}
+            {num(item.classification.performanceDensity)}
+          </p>
+          <p>
+            <Badge
+              color={
+                item.licenseRequired === null
+                  ? "#6b7280"
+                  : item.licenseRequired
+                    ? item.exception
+                      ? "#3a7bbf"
+                      : "#c23b22"
+                    : "#2f7d5b"
+              }
+            >
+              {item.licenseRequired === null
+                ? "Undetermined"
+                : item.licenseRequired
+                  ? item.exception
+                    ? `License exception ${item.exception}`
+                    : "License required"
+                  : "No license required"}
+            </Badge>{" "}
+            {item.reviewPolicy && (
+              <span class="muted">Review policy: {policyText[item.reviewPolicy] ?? item.reviewPolicy}</span>
+            )}
+          </p>
+          {item.exceptionDetail && (
+            <p class="small">
+              {item.exceptionDetail.reason}
+              {item.exceptionDetail.notificationDays > 0 &&
+                ` Notify BIS ${item.exceptionDetail.notificationDays} days before.`}
+            </p>
+          )}
+          {item.undetermined.length > 0 && (
+            <ul class="small">
+              {item.undetermined.map((u) => (
+                <li key={u.field}>
+                  Missing <code>{u.field}</code>: {u.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          <details>
+            <summary>Why ({item.reasons.length} steps)</summary>
+            <Reasons reasons={item.reasons} />
+          </details>
+          <Warnings warnings={item.warnings} />
+        </div>
+      ))}
+      {decision.parties.length > 0 && (
+        <>
+          <h3>Parties screened</h3>
+          <ul>
+            {decision.parties.map((p) => (
+              <li key={p.role}>
+                {p.role === "endUser" ? "End user" : "Consignee"}: <strong>{p.name}</strong>
+                {p.country && ` (${p.country}`}
+                {p.headquarters && `, headquarters ${p.headquarters}`}
+                {p.country && ")"} —{" "}
+                {p.band === null ? (
+                  <Badge color="#2f7d5b">no list hit</Badge>
+                ) : (
+                  <Badge color={p.band === "match" ? "#c23b22" : "#b36b00"}>
+                    {p.band === "match" ? "listed party match" : "possible match to review"}
+                  </Badge>
+                )}
+                {p.hits.length > 0 && (
+                  <ul class="small">
+                    {p.hits.slice(0, 3).map((h) => (
+                      <li key={h.id}>
+                        {h.name} ({h.list}, score {num(h.score)})
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <Warnings warnings={decision.warnings} />
+      <p class="muted small">
+        Engine {decision.versions.engine}, rule data {decision.versions.ruleData}, screening data{" "}
+        {decision.versions.screeningData}. {decision.disclaimer}
+      </p>
+    </div>
+  );
+}
