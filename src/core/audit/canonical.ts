@@ -64,32 +64,42 @@ function encode(value: unknown): string {
     case "object": {
       const cached = known.get(value as object);
       if (cached !== undefined) return cached;
-      const withToJson = value as { toJSON?: unknown };
-      if (typeof withToJson.toJSON === "function")
-        return encode((withToJson.toJSON as () => unknown).call(value));
-      if (Array.isArray(value)) {
-        let out = "[";
-        for (let i = 0; i < value.length; i++) {
-          const item = value[i];
-          if (item === undefined) throw new NotJson("undefined inside an array");
-          out += (i ? "," : "") + encode(item);
-        }
-        return `${out}]`;
+      // A frozen object cannot change, so its text can be reused (shared citations, cached classifications).
+      if (Object.isFrozen(value)) {
+        const text = encodeObject(value as object);
+        known.set(value as object, text);
+        return text;
       }
-      const record = value as Record<string, unknown>;
-      let out = "{";
-      let first = true;
-      for (const key of Object.keys(record).sort()) {
-        const item = record[key];
-        if (item === undefined) continue;
-        out += `${first ? "" : ","}${JSON.stringify(key)}:${encode(item)}`;
-        first = false;
-      }
-      return `${out}}`;
+      return encodeObject(value as object);
     }
     default:
       throw new NotJson(`a ${typeof value} is not a JSON value`);
   }
+}
+
+function encodeObject(value: object): string {
+  const withToJson = value as { toJSON?: unknown };
+  if (typeof withToJson.toJSON === "function")
+    return encode((withToJson.toJSON as () => unknown).call(value));
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item === undefined) throw new NotJson("undefined inside an array");
+      out += (i ? "," : "") + encode(item);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let out = "{";
+  let first = true;
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${first ? "" : ","}${JSON.stringify(key)}:${encode(item)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** The path and reason of the first value that cannot be encoded. */

@@ -103,6 +103,15 @@ function summarizeClassification(c: Classification): ClassificationSummary {
   };
 }
 
+/** Freezes a value and everything it holds; shared values then cannot be changed by one caller for another. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 // Catalog specs are shared objects, so batch runs classify each chip once per date and mode. Classifications
 // are read, never mutated, by decide.
 const classifications = new WeakMap<object, Map<string, Classification>>();
@@ -115,7 +124,7 @@ function classifyCached(spec: ItemSpec, rules: RuleBook, asOf: string, mode: Mod
   const key = `${rules.version}|${asOf}|${mode}`;
   let c = byKey.get(key);
   if (!c) {
-    c = classify(spec, rules, { asOf, mode });
+    c = deepFreeze(classify(spec, rules, { asOf, mode }));
     byKey.set(key, c);
   }
   return c;
