@@ -1,5 +1,5 @@
 import * as OpenCC from "opencc-js";
-import { pinyin } from "pinyin-pro";
+import { pinyin, polyphonic } from "pinyin-pro";
 
 /** Where a piece of normalized text came from; the explanation reports it. */
 export type Origin = "input" | "pinyin" | "translated" | "transliterated";
@@ -214,12 +214,37 @@ function pinyinSegments(text: string): Segment[] {
   return syllables.map((s) => ({ text: s, origin: "pinyin" as const }));
 }
 
+/** Another reading of one romanized syllable of a reading: segment `at` may also be read `text`. */
+export interface Polyphone {
+  at: number;
+  text: string;
+}
+
+/**
+ * Other readings of the polyphonic characters of `text` (都: du as well as dou), as offsets into the
+ * syllables `pinyinSegments(text)` gives. pinyin-pro picks one reading in context, and names often use
+ * the rarer one (洪都 Hongdu).
+ */
+function polyphonesOf(text: string, first: number, chosen: readonly Segment[], into: Polyphone[]): void {
+  const all = polyphonic(text, { toneType: "none", type: "array", v: true }) as string[][];
+  if (all.length !== chosen.length) return;
+  all.forEach((readings, j) => {
+    for (const r of new Set(readings)) {
+      if (r !== chosen[j]!.text && /^[a-z]+$/.test(r)) into.push({ at: first + j, text: r });
+    }
+  });
+}
+
 /**
  * Stage: Chinese characters → Latin. `translate` renders glossary words in English and the rest in
  * pinyin; `pinyin` romanizes everything except legal forms, for lists that spell the generic words
  * in pinyin too ("Haiguang Xinxi Jishu"). The caller scores both readings and keeps the better.
  */
-export function hanToLatin(text: string, mode: "translate" | "alternative" | "pinyin"): Segment[] {
+export function hanToLatin(
+  text: string,
+  mode: "translate" | "alternative" | "pinyin",
+  polyphones?: Polyphone[],
+): Segment[] {
   const simplified = traditionalToSimplified(text);
   const out: Segment[] = [];
   let last = 0;
@@ -229,7 +254,11 @@ export function hanToLatin(text: string, mode: "translate" | "alternative" | "pi
     const run = m[0];
     let pending = "";
     const flushPending = (): void => {
-      if (pending) out.push(...pinyinSegments(pending));
+      if (pending) {
+        const syllables = pinyinSegments(pending);
+        if (polyphones) polyphonesOf(pending, out.length, syllables, polyphones);
+        out.push(...syllables);
+      }
       pending = "";
     };
     let i = 0;

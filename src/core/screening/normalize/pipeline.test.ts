@@ -14,6 +14,16 @@ describe("normalizeName", () => {
       ["hua", "wei", "ji", "shu"],
     ]);
   });
+  it("adds readings for the other pronunciations of polyphonic characters, a bounded number", () => {
+    const readings = tokens("江西洪都航空工业集团有限责任公司").map((t) => t.join(" "));
+    expect(readings).toContain("jiang xi hong dou aviation industry group");
+    expect(readings).toContain("jiang xi hong du aviation industry group");
+    expect(tokens("长长长长长长长长").length).toBeLessThanOrEqual(3 + 4);
+  });
+  it("removes Russian state-corporation forms and the obschestvo spelling", () => {
+    expect(tokens("Russian Technologies State Corporation")).toEqual([["russia", "technology"]]);
+    expect(tokens("PUBLICHNOE AKTSIONERNOE OBSCHESTVO AEROFLOT")).toEqual([["aeroflot"]]);
+  });
   it("transliterates Cyrillic and removes Russian legal forms", () => {
     const [n] = normalizeName("ПАО «Аэрофлот»");
     expect(n!.tokens).toEqual(["aeroflot"]);

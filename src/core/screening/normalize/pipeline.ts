@@ -1,5 +1,5 @@
 import { foldCaseAndDiacritics } from "./fold.js";
-import { hanToLatin, hasHan, type Origin, type Segment } from "./han.js";
+import { hanToLatin, hasHan, type Origin, type Polyphone, type Segment } from "./han.js";
 import { markLegalForms } from "./legal-forms.js";
 import { nfkc } from "./nfkc.js";
 import { normalizePunctuation } from "./punctuation.js";
@@ -31,6 +31,9 @@ function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
   }
   return tokenize(normalizePunctuation(text)).map((t) => ({ text: t, origin }));
 }
+
+/** Extra readings tried for polyphonic characters, at most, per Chinese name. */
+const MAX_POLYPHONE_READINGS = 4;
 
 const HAN_ORGANISATION = /公司|集团|大学|研究|中心|学院|银行|工厂/;
 
@@ -82,9 +85,17 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
  */
 export function normalizeName(input: string): NormalizedName[] {
   const text = nfkc(input);
-  const readings: Segment[][] = hasHan(text)
-    ? [hanToLatin(text, "translate"), hanToLatin(text, "alternative"), hanToLatin(text, "pinyin")]
-    : [translateArabicScript(text)];
+  let readings: Segment[][];
+  if (hasHan(text)) {
+    const polyphones: Polyphone[] = [];
+    const translated = hanToLatin(text, "translate", polyphones);
+    readings = [translated, hanToLatin(text, "alternative"), hanToLatin(text, "pinyin")];
+    // Other readings of polyphonic characters in the romanized (non-glossary) part, one change per
+    // reading and a bounded number of them: 洪都 is "hong du" as well as "hong dou".
+    for (const p of polyphones.slice(0, MAX_POLYPHONE_READINGS)) {
+      readings.push(translated.map((s, i) => (i === p.at ? { text: p.text, origin: s.origin } : s)));
+    }
+  } else readings = [translateArabicScript(text)];
   const out: NormalizedName[] = [];
   const seen = new Set<string>();
   for (const segments of readings) {
