@@ -34,6 +34,26 @@ const groupsQuery = z.object({
 });
 const timelineQuery = z.object({ mode: modeParam.optional() });
 
+// Rules and catalog do not change while a server runs, so the answer for a catalog chip on a date is computed
+// and serialized once (a bounded cache per rule book).
+const CACHE_LIMIT = 20_000;
+const classified = new WeakMap<object, Map<string, string>>();
+function classifiedCatalogChips(rules: object): Map<string, string> {
+  let cache = classified.get(rules);
+  if (!cache) {
+    cache = new Map();
+    classified.set(rules, cache);
+  }
+  return cache;
+}
+function remember(cache: Map<string, string>, key: string, text: string): void {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, text);
+}
+function jsonText(text: string): Response {
+  return new Response(text, { headers: { "content-type": "application/json; charset=utf-8" } });
+}
+
 export const catalogRoutes: Route[] = [
   route({
     method: "post",
@@ -69,12 +89,19 @@ export const catalogRoutes: Route[] = [
           { path: "tf32Bits", message: `accepted: ${allowed.join(", ")}` },
         ]);
       }
+      const asOf = body.date ?? today();
+      const mode = body.mode ?? "as-enforced";
+      const key = chipId === null ? undefined : `${chipId}|${asOf}|${mode}|${body.tf32Bits ?? ""}`;
+      const cached = key === undefined ? undefined : classifiedCatalogChips(rules).get(key);
+      if (cached !== undefined) return jsonText(cached);
       const result = classify(spec, rules, {
-        asOf: body.date ?? today(),
-        mode: body.mode ?? "as-enforced",
+        asOf,
+        mode,
         ...(body.tf32Bits !== undefined && { tf32BitLength: body.tf32Bits }),
       });
-      return { chip: chipId, ruleDataVersion: rules.version, ...result };
+      const text = JSON.stringify({ chip: chipId, ruleDataVersion: rules.version, ...result });
+      if (key !== undefined) remember(classifiedCatalogChips(rules), key, text);
+      return jsonText(text);
     },
   }),
   route({
