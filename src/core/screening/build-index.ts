@@ -16,7 +16,7 @@ export interface IndexedName {
   /** Term ids of adjacent pairs and triples joined without a space ("zhipu"+"ai" → "zhipuai"). */
   readonly pairs: Int32Array;
   readonly triples: Int32Array;
-  /** Term id of the initials, when the name has at least four significant words; -1 otherwise. */
+  /** Term id of the initials, when they are at least four letters (see `initials`); -1 otherwise. */
   readonly acronym: number;
   readonly legal: readonly string[];
   /** Sum of the term weights of the tokens: the "identifying mass" of the name. */
@@ -55,6 +55,19 @@ export interface ScreeningIndex {
 }
 
 const MIN_ACRONYM = 4;
+
+/** Compass compounds give an initial per direction: Northwestern Polytechnical University is NWPU. */
+const COMPASS = /^(north|south)(east|west)/;
+
+/** The initials of a name's words, as acronyms are formed from them. */
+export function initials(tokens: readonly string[]): string {
+  let out = "";
+  for (const t of tokens) {
+    const m = COMPASS.exec(t);
+    out += m ? m[1]![0]! + m[2]![0]! : t[0]!;
+  }
+  return out;
+}
 
 /** Length and place discounts shared by list and query words (see `ScreeningIndex.weight`). */
 export function termFactor(term: string): number {
@@ -156,8 +169,9 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
             triples.push(term(n.tokens[i]! + n.tokens[i + 1]! + n.tokens[i + 2]!));
           }
           let acronym = -1;
-          if (n.tokens.length >= MIN_ACRONYM && n.tokens.every((t) => /^[a-z]/.test(t))) {
-            acronym = term(n.tokens.map((t) => t[0]).join(""));
+          if (n.tokens.every((t) => /^[a-z]/.test(t))) {
+            const letters = initials(n.tokens);
+            if (letters.length >= MIN_ACRONYM) acronym = term(letters);
           }
           for (const t of [...tokens, ...pairs, ...triples]) recordTerms.add(t);
           if (acronym >= 0) recordTerms.add(acronym);

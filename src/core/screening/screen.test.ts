@@ -101,6 +101,10 @@ describe("screenName precision rules", () => {
     expect(nwpu?.explanation.matches.every((m) => m.how === "translated")).toBe(true);
     expect(screenName(more, { name: "بانک ملی ایران" }).hits[0]?.id).toBe("bmi");
   });
+  it("forms acronyms with an initial per direction of a compass compound", () => {
+    expect(screenName(more, { name: "NWPU" }).hits[0]?.id).toBe("nwpu");
+    expect(screenName(more, { name: "NPU" }).hits).toEqual([]);
+  });
   it("lowers the score for distinctive query words the listed name lacks", () => {
     const exact = screenName(index, { name: "Huawei Technologies" }).hits[0]!;
     const extra = screenName(index, { name: "Huawei Lakeside Harbor Technologies" }).hits[0];
