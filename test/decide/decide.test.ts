@@ -170,3 +170,33 @@ describe("bad input gets a clear error naming the field", () => {
     expect((error as ChipGateError).issues.some((i) => i.path.startsWith(path))).toBe(true);
   });
 });
+
+describe("uncertain rule data stays visibly uncertain", () => {
+  it("an HBM stack below 3.3 GB/s/mm2 gets License Exception HBM with its unchecked conditions flagged", () => {
+    const d = decideWith(ctx, {
+      date: "2025-02-01",
+      destination: "CN",
+      items: [{ spec: { kind: "hbm", memoryBandwidthGBs: 300, packageAreaMm2: 110 } }],
+      endUser: { name: "Hanbit Memory Packaging (Wuxi) Co., Ltd.", country: "CN", headquarters: "KR" },
+    });
+    expect(d.items[0]).toMatchObject({ eccn: "3A090.c", licenseRequired: true, exception: "HBM" });
+    expect(
+      d.items[0]!.warnings.some((w) => w.code === "UNCERTAIN_RULE_DATA" && /packaging-site/.test(w.message)),
+    ).toBe(true);
+  });
+
+  it("the 2022 review policy for China is flagged as not retrieved", () => {
+    const d = decideWith(ctx, {
+      date: "2023-06-01",
+      destination: "CN",
+      items: [{ chip: "nvidia-a100-sxm4-80gb" }],
+      endUser: buyer,
+    });
+    expect(d.items[0]).toMatchObject({ licenseRequired: true, reviewPolicy: "presumption-of-denial" });
+    expect(
+      d.items[0]!.warnings.some(
+        (w) => w.code === "UNCERTAIN_RULE_DATA" && /2022 review-policy/.test(w.message),
+      ),
+    ).toBe(true);
+  });
+});

@@ -460,6 +460,9 @@ function decideOnce(
             reason: `memory bandwidth density below ${hbm.memory_bandwidth_density_lt} GB/s/mm2`,
             citation: cite(hbm.cite),
           };
+          for (const u of hbm.uncertain ?? []) {
+            itemWarnings.push({ code: "UNCERTAIN_RULE_DATA", message: u, citation: cite(hbm.cite) });
+          }
         } else {
           exceptionReasons.push({
             code: "NO_EXCEPTION",
@@ -617,6 +620,9 @@ function decideOnce(
         const h = at(rp.headquarters_rule, asOf, mode)!;
         const policy =
           h.datacenter_3a090a && classes.has("datacenter-3A090.a") ? h.datacenter_3a090a : h.default;
+        for (const u of h.uncertain ?? []) {
+          itemWarnings.push({ code: "UNCERTAIN_RULE_DATA", message: u, citation: cite(h.cite) });
+        }
         policies.push({
           source: "headquarters rule",
           policy,
