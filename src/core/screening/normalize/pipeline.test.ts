@@ -20,6 +20,11 @@ describe("normalizeName", () => {
     expect(readings).toContain("jiang xi hong du aviation industry group");
     expect(tokens("长长长长长长长长").length).toBeLessThanOrEqual(3 + 4);
   });
+  it("also reads a unit's name without its parent-organisation prefix", () => {
+    expect(tokens("中国人民解放军国防科技大学").map((t) => t.join(" "))).toContain(
+      "national defense technology university",
+    );
+  });
   it("removes Russian state-corporation forms and the obschestvo spelling", () => {
     expect(tokens("Russian Technologies State Corporation")).toEqual([["russia", "technology"]]);
     expect(tokens("PUBLICHNOE AKTSIONERNOE OBSCHESTVO AEROFLOT")).toEqual([["aeroflot"]]);

@@ -1,5 +1,12 @@
 import { foldCaseAndDiacritics } from "./fold.js";
-import { hanToLatin, hasHan, type Origin, type Polyphone, type Segment } from "./han.js";
+import {
+  hanToLatin,
+  hasHan,
+  type Origin,
+  type Polyphone,
+  type Segment,
+  traditionalToSimplified,
+} from "./han.js";
 import { markLegalForms } from "./legal-forms.js";
 import { nfkc } from "./nfkc.js";
 import { normalizePunctuation } from "./punctuation.js";
@@ -34,6 +41,9 @@ function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
 
 /** Extra readings tried for polyphonic characters, at most, per Chinese name. */
 const MAX_POLYPHONE_READINGS = 4;
+
+/** Parent organisations that prefix the Chinese names of their units. */
+const PARENT_PREFIXES = ["中国人民解放军", "解放军"];
 
 const HAN_ORGANISATION = /公司|集团|大学|研究|中心|学院|银行|工厂/;
 
@@ -94,6 +104,15 @@ export function normalizeName(input: string): NormalizedName[] {
     // reading and a bounded number of them: 洪都 is "hong du" as well as "hong dou".
     for (const p of polyphones.slice(0, MAX_POLYPHONE_READINGS)) {
       readings.push(translated.map((s, i) => (i === p.at ? { text: p.text, origin: s.origin } : s)));
+    }
+    // Units named under their parent organisation (中国人民解放军国防科技大学) are listed under their own
+    // name ("National University of Defense Technology"): read them without the parent as well.
+    const simplified = traditionalToSimplified(text).trim();
+    for (const parent of PARENT_PREFIXES) {
+      if (simplified.startsWith(parent) && simplified.length >= parent.length + 2) {
+        readings.push(hanToLatin(simplified.slice(parent.length), "translate"));
+        break;
+      }
     }
   } else readings = [translateArabicScript(text)];
   const out: NormalizedName[] = [];
