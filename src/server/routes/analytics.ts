@@ -130,10 +130,18 @@ export const analyticsRoutes: Route[] = [
           ? {
               eccn: "3A090",
               from: version.from,
-              citation: rules.cite(version.cite),
+              // The text the IC paragraphs come from (a later version may keep them and add others).
+              citation: rules.cite(
+                version.paragraphs.find((p) => p.applies_to === "ic")?.cite ?? version.cite,
+              ),
               paragraphs: version.paragraphs
                 .filter((p) => p.applies_to === "ic")
-                .map((p) => ({ id: p.id, title: p.title, all: p.all.map(conditionView) })),
+                .map((p) => ({
+                  id: p.id,
+                  title: p.title,
+                  all: p.all.map(conditionView),
+                  citation: rules.cite(p.cite),
+                })),
               exclusions: version.exclusions.map((e) => ({
                 id: e.id,
                 title: e.title,

@@ -19,6 +19,13 @@ const policyText: Record<string, string> = {
 
 /** A decision with its reasons, items, party screening and citations. */
 export function DecisionView({ decision }: { decision: Decision }) {
+  const seen = new Set<string>();
+  const why = [...decision.reasons, ...decision.items.flatMap((i) => i.requirements)].filter((r) => {
+    const key = `${r.code}|${r.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   return (
     <div class="decision" data-testid="decision">
       <p class="headline" style={{ color: outcomeColor[decision.outcome] }} data-testid="outcome">
@@ -38,8 +45,15 @@ export function DecisionView({ decision }: { decision: Decision }) {
           {decision.otherMode.differences.join(" ")}
         </p>
       )}
-      <h3>Reasons</h3>
-      <Reasons reasons={decision.reasons} />
+      <h3>Why</h3>
+      {why.length > 0 ? (
+        <Reasons reasons={why} />
+      ) : (
+        <p>
+          No license requirement applies to these items, parties and destination on this date; each item's
+          steps are below.
+        </p>
+      )}
       <h3>Items</h3>
       {decision.items.map((item) => (
         <div class="item card" key={item.index}>
@@ -94,7 +108,7 @@ export function DecisionView({ decision }: { decision: Decision }) {
             </ul>
           )}
           <details>
-            <summary>Why ({item.reasons.length} steps)</summary>
+            <summary>Classification and licensing steps ({item.reasons.length})</summary>
             <Reasons reasons={item.reasons} />
           </details>
           <Warnings warnings={item.warnings} />

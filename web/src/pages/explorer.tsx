@@ -23,9 +23,7 @@ const LABELLED = new Set([
   "nvidia-a800-sxm4-80gb",
   "nvidia-h20",
   "nvidia-h100-sxm5-80gb",
-  "nvidia-h800-sxm5",
   "nvidia-b200",
-  "nvidia-rtx-4090",
   "huawei-ascend-910b2",
   "amd-instinct-mi308x",
 ]);
@@ -167,14 +165,25 @@ export default function Explorer() {
   const counts = new Map<StatusKey, number>();
   for (const r of rows) counts.set(r.statusKey, (counts.get(r.statusKey) ?? 0) + 1);
   const highlight = words.length > 0 && filtered.length <= 12 ? new Set(filtered.map((r) => r.id)) : LABELLED;
-  const chartData = rows.filter((r) => (r.tpp ?? 0) > 0 && r.performanceDensity !== null);
+  // Chips without a die area have no density: they sit on a strip below the axis, so every chip is visible.
+  const UNKNOWN_Y = -2;
+  const chartData = rows
+    .filter((r) => (r.tpp ?? 0) > 0)
+    .map((r) => ({
+      ...r,
+      y: r.performanceDensity ?? UNKNOWN_Y,
+      densityKnown: r.performanceDensity !== null,
+    }));
   const missing = rows.length - chartData.length;
+  const unknownDensity = chartData.filter((r) => !r.densityKnown).length;
 
   const render = (width: number) => {
     if (!cls.data || chartData.length === 0) return null;
     const maxX = Math.max(...chartData.map((r) => r.tpp!)) * 1.6;
     const minX = Math.min(...chartData.map((r) => r.tpp!)) / 1.4;
-    const maxY = Math.max(...chartData.map((r) => r.performanceDensity!)) * 1.08;
+    const maxY = Math.max(...chartData.map((r) => r.y)) * 1.08;
+    const step = maxY > 60 ? 10 : 5;
+    const yTicks = Array.from({ length: Math.floor(maxY / step) + 1 }, (_, i) => i * step);
     const paragraphs = cls.data.thresholds?.paragraphs ?? [];
     const regions = paragraphs
       .map((p) => ({ id: p.id, title: p.title, ...region(p.all) }))
@@ -210,7 +219,12 @@ export default function Explorer() {
       marginBottom: 42,
       style: { fontSize: "12px", background: "transparent" },
       x: { type: "log", domain: [minX, maxX], label: "TPP (total processing performance) →", grid: true },
-      y: { domain: [0, maxY], label: "↑ Performance density (TPP per mm²)", grid: true },
+      y: {
+        domain: [UNKNOWN_Y - 1.5, maxY],
+        ticks: yTicks,
+        label: "↑ Performance density (TPP per mm²)",
+        grid: true,
+      },
       color: { domain, range, legend: true },
       symbol: { domain: ["Datacenter", "Other segment"], range: ["circle", "triangle"], legend: !narrow },
       marks: [
@@ -225,22 +239,51 @@ export default function Explorer() {
           strokeOpacity: 0.5,
           strokeDasharray: "4,3",
         }),
-        Plot.text(regions, {
-          x: "x1",
-          y: "y2",
-          text: (r: (typeof regions)[number]) => `${r.id}${r.note ? " *" : ""}`,
-          textAnchor: "start",
-          dx: 4,
-          dy: 10,
-          fill: "fill",
-          fontWeight: "bold",
-        }),
+        // .a labels under the top edge, .b labels above the bottom edge (the .b bands share a top edge).
+        Plot.text(
+          regions.filter((r) => !/\.b/.test(r.id)),
+          {
+            x: "x1",
+            y: "y2",
+            text: (r: (typeof regions)[number]) => `${r.id}${r.note ? " *" : ""}`,
+            textAnchor: "start",
+            dx: 4,
+            dy: 10,
+            fill: "fill",
+            fontWeight: "bold",
+          },
+        ),
+        Plot.text(
+          regions.filter((r) => /\.b/.test(r.id)),
+          {
+            x: "x2",
+            y: "y1",
+            text: (r: (typeof regions)[number]) => `${r.id}${r.note ? " *" : ""}`,
+            textAnchor: "end",
+            dx: -4,
+            dy: -6,
+            fill: "#8a5300",
+            fontWeight: "bold",
+          },
+        ),
+        Plot.ruleY([0], { stroke: "#9aa3af" }),
+        unknownDensity > 0
+          ? Plot.text([`density unknown (no die area): ${unknownDensity} chips`], {
+              x: minX,
+              y: UNKNOWN_Y - 1.1,
+              textAnchor: "start",
+              dx: 4,
+              fontSize: 10,
+              fill: "#555e6c",
+            })
+          : null,
         Plot.dot(chartData, {
           x: "tpp",
-          y: "performanceDensity",
+          y: "y",
           fill: colorOf,
           symbol: (r: Row) => (r.segment === "datacenter" ? "Datacenter" : "Other segment"),
           r: 5.5,
+          fillOpacity: (r: { densityKnown: boolean }) => (r.densityKnown ? 1 : 0.55),
           stroke: "white",
           strokeWidth: 1,
           channels: {
@@ -248,14 +291,16 @@ export default function Explorer() {
             Classification: "classText",
             [`Export to ${dest}`]: "exportText",
             "Memory bandwidth GB/s": "memoryBandwidthGBs",
+            "Performance density": (r: Row) =>
+              r.performanceDensity === null ? "unknown (no die area)" : num(r.performanceDensity),
           },
-          tip: { format: { x: (d: number) => num(d), y: (d: number) => num(d), fill: false, symbol: true } },
+          tip: { format: { x: (d: number) => num(d), y: false, fill: false, symbol: true } },
         }),
         Plot.text(
           chartData.filter((r) => highlight.has(r.id)),
           {
             x: "tpp",
-            y: "performanceDensity",
+            y: "y",
             text: (r: Row) => `${r.name}${r.variant.includes("PCIe") ? " PCIe" : ""}`,
             dy: -11,
             fontSize: 11,
@@ -390,7 +435,7 @@ export default function Explorer() {
               {cls.data.thresholds ? (
                 <>
                   {" "}
-                  (version of {cls.data.thresholds.from}; <Cite citation={cls.data.thresholds.citation} />)
+                  (<Cite citation={cls.data.thresholds.citation} />)
                 </>
               ) : (
                 " (none: ECCN 3A090 did not exist yet)"
@@ -398,7 +443,7 @@ export default function Explorer() {
               . Regions marked * also need a condition the chart cannot show (e.g. I/O bandwidth in 2022).
               From November 2023, chips not designed for datacenters (▲) are outside 3A090 below TPP 4,800.
               Hover a point for its values; click it to open the chip.{" "}
-              {missing > 0 && `${missing} chips without TPP or die area are not drawn.`}
+              {missing > 0 && `${missing} chips without a TPP figure are not drawn.`}
             </figcaption>
           </figure>
 

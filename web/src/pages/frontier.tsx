@@ -16,6 +16,7 @@ export default function FrontierPage() {
   const [from, setFrom] = useState("2022-01-01");
   const [to, setTo] = useState(todayIso());
   const [tableCountry, setTableCountry] = useState("CN");
+  const [logScale, setLogScale] = useState(false);
   const countries = picked.length ? picked : ["CN"];
   const f = useApi<FrontierResponse>(`/v1/frontier${qs({ country: countries.join(","), from, to, mode })}`);
   const chips = useApi<{ chips: CatalogChip[] }>("/v1/chips?limit=1000");
@@ -36,7 +37,7 @@ export default function FrontierPage() {
       const pts = fr.steps.map((s) => ({
         country: countryLabel(fr.country),
         date: new Date(`${s.from}T00:00:00Z`),
-        tpp: s.bestNoLicenseTpp ?? 0,
+        tpp: s.bestNoLicenseTpp ?? (logScale ? 100 : 0),
         chip: s.noLicense[0] ? label(s.noLicense[0]) : "none",
       }));
       const last = pts[pts.length - 1];
@@ -50,14 +51,16 @@ export default function FrontierPage() {
       width,
       height: narrow ? 320 : 400,
       marginLeft: 56,
-      marginTop: 30,
+      marginTop: narrow ? 40 : 80,
       style: { fontSize: "12px", background: "transparent" },
       x: { type: "utc", label: null },
       y: {
         label: "↑ Best TPP exportable without a license",
         grid: true,
-        domain: [0, maxTpp * 1.12],
-        tickFormat: "~s",
+        ...(logScale
+          ? { type: "log" as const, domain: [100, maxTpp * 1.5] }
+          : { domain: [0, maxTpp * 1.12] }),
+        tickFormat: (d: number) => (d >= 1000 ? `${d / 1000}k` : String(d)),
       },
       color: { legend: true, range: PALETTE },
       marks: [
@@ -70,14 +73,28 @@ export default function FrontierPage() {
           x: (e: { date: string }) => new Date(`${e.date}T00:00:00Z`),
           text: (e: { id: string }) => e.id.replace(/^(ear|usg|bis)-/, ""),
           frameAnchor: "top",
-          rotate: narrow ? 0 : -20,
+          rotate: narrow ? 0 : -35,
           textAnchor: "start",
           dy: -6,
           fontSize: 9,
           fill: "#4b5563",
           filter: (_: unknown, i: number) => !narrow || i % 2 === 0,
         }),
-        Plot.line(data, { x: "date", y: "tpp", stroke: "country", curve: "step-after", strokeWidth: 2.5 }),
+        // One line per country, the first widest and later ones dashed, so equal steps stay visible.
+        ...f.data.frontiers.map((fr, i) =>
+          Plot.line(
+            data.filter((d) => d.country === countryLabel(fr.country)),
+            {
+              x: "date",
+              y: "tpp",
+              stroke: "country",
+              curve: "step-after",
+              strokeWidth: Math.max(1.5, 4.5 - i * 1.2),
+              strokeOpacity: i === 0 ? 0.75 : 1,
+              ...(i > 0 && { strokeDasharray: i % 2 ? "7,4" : "2,3" }),
+            },
+          ),
+        ),
         Plot.dot(data, {
           x: "date",
           y: "tpp",
@@ -169,6 +186,14 @@ export default function FrontierPage() {
               }
             />
           </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={logScale}
+              onChange={(e) => setLogScale((e.target as HTMLInputElement).checked)}
+            />
+            Logarithmic TPP axis
+          </label>
           <label>
             Mode
             <select value={mode} onChange={(e) => setMode((e.target as HTMLSelectElement).value as Mode)}>
@@ -185,7 +210,7 @@ export default function FrontierPage() {
           <figure class="chart" aria-busy={f.loading}>
             <PlotFigure
               render={render}
-              deps={[f.data, nameOf]}
+              deps={[f.data, nameOf, logScale]}
               label={`Step chart of the best TPP exportable without a license to ${f.data.frontiers.map((x) => x.country).join(", ")}`}
             />
             <figcaption class="muted small">
