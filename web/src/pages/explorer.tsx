@@ -214,7 +214,7 @@ export default function Explorer() {
     const narrow = width < 600;
     return Plot.plot({
       width,
-      height: narrow ? 360 : 460,
+      height: narrow ? 340 : 400,
       marginLeft: 48,
       marginBottom: 42,
       style: { fontSize: "12px", background: "transparent" },
