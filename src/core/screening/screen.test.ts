@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ChipGateError } from "../errors.js";
 import { buildScreeningIndex } from "./build-index.js";
 import { CSL_COLUMNS, type CslRecord } from "./csl.js";
-import { screenName } from "./screen.js";
+import { DEFAULT_REVIEW_THRESHOLD, screenName } from "./screen.js";
 
 function record(id: string, name: string, extra: Partial<Record<string, string>> = {}): CslRecord {
   const r: Record<string, string> = {};
@@ -104,6 +104,45 @@ describe("screenName precision rules", () => {
   it("forms acronyms with an initial per direction of a compass compound", () => {
     expect(screenName(more, { name: "NWPU" }).hits[0]?.id).toBe("nwpu");
     expect(screenName(more, { name: "NPU" }).hits).toEqual([]);
+  });
+  const rules = buildScreeningIndex([
+    record("rx", "Xi'an Ruixin Investment Co., Ltd."),
+    record("vg", "OOO VOLGA GROUP"),
+    record("vg2", "Volga Shipping"),
+    record("mk", "PJSC Mikron"),
+    record("lx", "Lanxiang Shipbuilding Consulting"),
+    ...filler,
+  ]);
+  it("keeps one shared word below review when both names say something else", () => {
+    const hit = screenName(
+      rules,
+      { name: "Shenzhen Ruixin Display Technology Co., Ltd." },
+      { reviewThreshold: 0.3 },
+    ).hits[0];
+    expect(hit?.id).toBe("rx");
+    expect(hit!.score).toBeLessThan(DEFAULT_REVIEW_THRESHOLD);
+    expect(hit!.explanation.adjustments.some((a) => /only "ruixin" is distinctive/.test(a.reason))).toBe(
+      true,
+    );
+    expect(screenName(rules, { name: "Ruixin Investment" }).hits[0]?.id).toBe("rx");
+    expect(screenName(rules, { name: "LLC Volga Instrument Supply" }).hits).toEqual([]);
+    // A long shared word is specific enough on its own.
+    const long = screenName(rules, { name: "Lanxiang Logistics" }, { reviewThreshold: 0.3 }).hits[0]!;
+    expect(long.id).toBe("lx");
+    expect(long.explanation.adjustments).toEqual([]);
+  });
+  it("does not let a near spelling of the only shared word reach review next to other words", () => {
+    expect(screenName(rules, { name: "Micron Technology, Inc." }).hits).toEqual([]);
+    expect(screenName(rules, { name: "Mikron Technology" }).hits[0]?.id).toBe("mk");
+    expect(screenName(rules, { name: "Mikronn" }).hits[0]?.id).toBe("mk");
+  });
+  it("lowers the score when the names give different cities", () => {
+    const same = screenName(rules, { name: "Xi'an Ruixin Investment" }).hits[0]!;
+    const other = screenName(rules, { name: "Hefei Ruixin Investment" }, { reviewThreshold: 0.3 }).hits[0]!;
+    expect(other.score).toBeLessThan(same.score);
+    expect(
+      other.explanation.adjustments.some((a) => /listed place "xian" differs from "hefei"/.test(a.reason)),
+    ).toBe(true);
   });
   it("lowers the score for distinctive query words the listed name lacks", () => {
     const exact = screenName(index, { name: "Huawei Technologies" }).hits[0]!;

@@ -211,7 +211,11 @@ function readQuery(
 }
 
 interface NameScore {
+  /** The name score after the precision rules below; `raw` before them. */
   score: number;
+  raw: number;
+  /** Precision rules that lowered the score, reported as adjustments. */
+  rules: ScoreAdjustment[];
   matches: TokenMatch[];
   unmatchedListed: string[];
   unmatchedQuery: string[];
@@ -286,6 +290,10 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
   let matched = 0;
   let total = 0;
   let matchedDistinctive = false;
+  // Matched pairs that carry a distinctive listed word, and how many of them are only near spellings.
+  let distinctivePairs = 0;
+  let nearPairs = 0;
+  let bestDistinctive = "";
   const matches: TokenMatch[] = [];
   for (const o of options) {
     let free = true;
@@ -305,7 +313,14 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
     let queryDistinctive = false;
     for (let i = o.qi; i < o.qi + o.qlen; i++) if (q.distinctive[i]) queryDistinctive = true;
     if (!near || queryDistinctive) {
-      for (let j = o.lj; j < o.lj + o.llen; j++) if (distinctive[name.tokens[j]!]) matchedDistinctive = true;
+      let any = false;
+      for (let j = o.lj; j < o.lj + o.llen; j++) if (distinctive[name.tokens[j]!]) any = true;
+      if (any || o.how === "acronym") {
+        matchedDistinctive = true;
+        distinctivePairs++;
+        if (near) nearPairs++;
+        bestDistinctive = Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join("");
+      }
     }
     // Spacing variants of generic words ("aero group" / "aerogroup") identify as much as the joined word.
     if (o.llen > 1 || o.qlen > 1) matchedDistinctive = true;
@@ -320,21 +335,29 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
     matches.push(m);
   }
   const unmatchedListed: string[] = [];
+  let listedWords = 0;
+  let listedPlace = "";
   for (let j = 0; j < k; j++) {
     if (!usedL[j]) {
-      unmatchedListed.push(terms[name.tokens[j]!]!);
+      const t = terms[name.tokens[j]!]!;
+      unmatchedListed.push(t);
       total += index.penalty[name.tokens[j]!]!;
+      if (isPlace(t)) {
+        if (isCityOrRegion(t)) listedPlace = t;
+      } else if (!/^\d+$/.test(t)) listedWords++;
     }
   }
   const unmatchedQuery: string[] = [];
   const freeQuery: number[] = [];
   let freeNonPlace = 0;
+  let queryPlace = "";
   q.tokens.forEach((t, i) => {
     if (!usedQ[i]) {
       unmatchedQuery.push(t);
       freeQuery.push(i);
       total += q.penalties[i]!;
       if (!isPlace(t) && !isStructureWord(t)) freeNonPlace++;
+      else if (isCityOrRegion(t)) queryPlace = t;
     }
   });
   let score = total > 0 ? matched / total : 0;
@@ -355,8 +378,93 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
     // A two- or three-letter name ("HUA", "ROE") meets other words by chance: only the whole query counts.
     if (q.tokens.length !== 1 || matches[0]?.how !== "exact") score = 0;
   }
-  return { score, matches, unmatchedListed, unmatchedQuery, freeQuery };
+  const raw = score;
+  const rules: ScoreAdjustment[] = [];
+  if (score > 0 && name.distinctiveCount > 0) {
+    // One distinctive word in common, and each side describes something else with its other words
+    // ("Ruixin Display Technology" / "Ruixin Investment", "Volga Instrument Supply" / "Volga Group"):
+    // a shared rare-looking word, not the same name. Long words are specific enough to stay in review.
+    if (
+      distinctivePairs === 1 &&
+      listedWords > 0 &&
+      freeNonPlace > 0 &&
+      bestDistinctive.length < LONG_WORD &&
+      score > ONE_WORD_CAP
+    ) {
+      rules.push({
+        reason: `only "${bestDistinctive}" is distinctive in common, and both names have other words`,
+        delta: ONE_WORD_CAP - score,
+      });
+      score = ONE_WORD_CAP;
+    }
+    // A near spelling of the one word in common ("Micron" / "Mikron") next to other query words is a
+    // look-alike, not a misspelling, until something else agrees.
+    if (
+      distinctivePairs === 1 &&
+      nearPairs === 1 &&
+      matches.length === 1 &&
+      freeNonPlace > 0 &&
+      score > ONE_WORD_CAP
+    ) {
+      rules.push({
+        reason: `the only word in common is a near spelling ("${matches[0]!.query}" / "${matches[0]!.listed}")`,
+        delta: ONE_WORD_CAP - score,
+      });
+      score = ONE_WORD_CAP;
+    }
+    // Two different cities or provinces ("Hefei ..." / "Xi'an ..."): more likely two parties.
+    if (listedPlace !== "" && queryPlace !== "" && listedPlace !== queryPlace) {
+      rules.push({
+        reason: `listed place "${listedPlace}" differs from "${queryPlace}"`,
+        delta: -PLACE_CONFLICT,
+      });
+      score = Math.max(0, score - PLACE_CONFLICT);
+    }
+  }
+  return { score, raw, rules, matches, unmatchedListed, unmatchedQuery, freeQuery };
 }
+
+/** Score a one-distinctive-word match is capped at (below review) when both names say more. */
+const ONE_WORD_CAP = 0.62;
+/** A shared word this long (joined spellings included) is specific enough on its own. */
+const LONG_WORD = 9;
+/** Lost when the listed name and the query each name a different city or province. */
+const PLACE_CONFLICT = 0.08;
+
+/** Places that are cities or provinces, not countries or words like "people" or "north". */
+function isCityOrRegion(t: string): boolean {
+  return isPlace(t) && t.length >= 4 && !NOT_CITY.has(t);
+}
+
+const NOT_CITY = new Set([
+  "china",
+  "russia",
+  "iran",
+  "korea",
+  "syria",
+  "united",
+  "states",
+  "america",
+  "kingdom",
+  "emirates",
+  "arab",
+  "republic",
+  "islamic",
+  "people",
+  "democratic",
+  "federation",
+  "north",
+  "south",
+  "east",
+  "west",
+  "northern",
+  "southern",
+  "eastern",
+  "western",
+  "central",
+  "hong",
+  "kong",
+]);
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -583,9 +691,9 @@ export function screenName(
       unmatchedListed: b.s.unmatchedListed,
       unmatchedQuery: b.s.unmatchedQuery,
       ignoredLegalForms: [...new Set([...b.q.legal, ...b.name.legal])],
-      nameScore: round(b.nameScore),
-      adjustments: adjustments.map((a) => ({ reason: a.reason, delta: round(a.delta) })),
-      summary: summarize(b.name, b.s, adjustments),
+      nameScore: round(b.s.raw),
+      adjustments: [...b.s.rules, ...adjustments].map((a) => ({ reason: a.reason, delta: round(a.delta) })),
+      summary: summarize(b.name, b.s, [...b.s.rules, ...adjustments]),
     };
     hits.push({
       id: record._id,
