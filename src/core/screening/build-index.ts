@@ -46,15 +46,67 @@ export interface ScreeningIndex {
   readonly df: Int32Array;
   /** Term → names containing it (as token, joined pair/triple, or acronym). */
   readonly postings: readonly Int32Array[];
-  /** Phonetic key → term ids. */
-  readonly byKey: ReadonlyMap<string, readonly number[]>;
-  /** One-deletion variant of a single-word term → the term ids it came from. */
-  readonly byDeletion: ReadonlyMap<string, readonly number[]>;
+  /** Hash of a phonetic key → term ids (see `HashTable`; callers check the key of each term). */
+  readonly byKey: HashTable;
+  /**
+   * Hash of a one-deletion variant of a single-word term → the term ids it came from (callers verify
+   * each by edit distance, which also rules out hash collisions).
+   */
+  readonly byDeletion: HashTable;
   /** ISO-2 countries per record, from the country column and the address tails. */
   readonly countries: readonly (readonly string[])[];
 }
 
 const MIN_ACRONYM = 4;
+
+/**
+ * A multimap from a 32-bit string hash to term ids, packed in two sorted typed arrays: far smaller and
+ * faster to build than a Map of strings to arrays with hundreds of thousands of keys. A hash can
+ * collide, so every caller checks what it gets back.
+ */
+export interface HashTable {
+  readonly hashes: Uint32Array;
+  readonly terms: Int32Array;
+}
+
+/** FNV-1a over UTF-16 code units. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Packs (hash, term) pairs given as `hash * 2^21 + term` (terms < 2^21) into a `HashTable`. */
+function packTable(entries: Float64Array): HashTable {
+  entries.sort();
+  const hashes = new Uint32Array(entries.length);
+  const terms = new Int32Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const t = e % TERM_SPACE;
+    hashes[i] = (e - t) / TERM_SPACE;
+    terms[i] = t;
+  }
+  return { hashes, terms };
+}
+
+const TERM_SPACE = 2 ** 21;
+
+/** Calls `visit` with every term id filed under `hash`. */
+export function forEachInTable(table: HashTable, hash: number, visit: (term: number) => void): void {
+  const { hashes, terms } = table;
+  let lo = 0;
+  let hi = hashes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (hashes[mid]! < hash) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < hashes.length && hashes[i] === hash; i++) visit(terms[i]!);
+}
 
 /** Compass compounds give an initial per direction: Northwestern Polytechnical University is NWPU. */
 const COMPASS = /^(north|south)(east|west)/;
@@ -228,27 +280,34 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     };
   });
 
-  const byKey = new Map<string, number[]>();
-  const byDeletion = new Map<string, number[]>();
   // Phonetic keys cover every term, joined pairs and triples included, so "Zala Aerogroup" meets
   // "ZALA Aero Group" under any romanization. The one-deletion table covers single words only, on their
   // spelling: typos are seen best on the spelling (Sopgho / Sophgo), and joined words rarely carry one.
+  if (terms.length >= TERM_SPACE) throw new Error(`screening index: more than ${TERM_SPACE} terms`);
   const singles = new Uint8Array(terms.length);
   for (const nm of pending) for (const t of nm.tokens) singles[t] = 1;
+  const keyEntries = new Float64Array(terms.length);
+  let deletionCount = 0;
+  for (let t = 0; t < terms.length; t++) {
+    keyEntries[t] = hashString(phoneticKey(terms[t]!)) * TERM_SPACE + t;
+    if (singles[t] && terms[t]!.length >= 4) deletionCount += terms[t]!.length;
+  }
+  const deletionEntries = new Float64Array(deletionCount);
+  let d = 0;
   for (let t = 0; t < terms.length; t++) {
     const text = terms[t]!;
-    const key = phoneticKey(text);
-    const list = byKey.get(key);
-    if (list) list.push(t);
-    else byKey.set(key, [t]);
-    if (singles[t] && text.length >= 4) {
-      for (const d of deletions(text)) {
-        const near = byDeletion.get(d);
-        if (near) near.push(t);
-        else byDeletion.set(d, [t]);
-      }
+    if (!singles[t] || text.length < 4) continue;
+    // One entry per distinct deletion ("aab" gives "ab" twice).
+    let previous = -1;
+    for (const del of deletions(text)) {
+      const h = hashString(del);
+      if (h === previous) continue;
+      previous = h;
+      deletionEntries[d++] = h * TERM_SPACE + t;
     }
   }
+  const byKey = packTable(keyEntries);
+  const byDeletion = packTable(deletionEntries.subarray(0, d));
 
   return {
     records,

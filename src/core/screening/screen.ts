@@ -1,5 +1,7 @@
 import { ChipGateError } from "../errors.js";
 import {
+  forEachInTable,
+  hashString,
   type IndexedName,
   isDistinctiveTerm,
   penaltyFactor,
@@ -127,12 +129,14 @@ function lookupSpan(
     // others (hang / fang): only exact spellings count for them.
     if (text.length >= 4 && (joined || origin !== "pinyin")) {
       const phonetic = new Set<number>();
-      for (const t of index.byKey.get(phoneticKey(text)) ?? []) {
-        if (t !== exact && index.terms[t] !== text) {
+      const key = phoneticKey(text);
+      forEachInTable(index.byKey, hashString(key), (t) => {
+        const listed = index.terms[t]!;
+        if (t !== exact && listed !== text && phoneticKey(listed) === key) {
           phonetic.add(t);
           out.push({ term: t, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
         }
-      }
+      });
       // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
       const maxEdits = joined ? 0 : maxEditsFor(text.length);
       if (maxEdits > 0) {
@@ -144,11 +148,11 @@ function lookupSpan(
         };
         // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
         // shares a one-deletion variant with the query word (or is one).
-        for (const t of index.byDeletion.get(text) ?? []) consider(t);
+        forEachInTable(index.byDeletion, hashString(text), consider);
         for (const d of deletions(text)) {
           const t = index.termIds.get(d);
           if (t !== undefined) consider(t);
-          for (const u of index.byDeletion.get(d) ?? []) consider(u);
+          forEachInTable(index.byDeletion, hashString(d), consider);
         }
         for (const [t, distance] of typos) {
           const sim = typoSimilarity(distance, Math.max(text.length, index.terms[t]!.length));
