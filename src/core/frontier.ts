@@ -42,6 +42,7 @@ const ASSUMPTIONS = [
   "A commercial end user located and headquartered in the destination; no listed party; no prohibited end use.",
   "Best case for review policies that depend on certifications (every certification of 91 FR 1684 is made).",
   "One unit per shipment (allocation caps are not consumed).",
+  "A chip counts from its catalog release year: a step lists only chips released by the year the step ends.",
 ];
 
 /** Every date in the rule data on which something could change an answer. */
@@ -114,8 +115,9 @@ export function frontier(country: string, options: FrontierOptions, ctx: DecideC
       | "undetermined",
       string[]
     >;
+    const released = (c: CatalogChip) => c.releaseYear === null || c.releaseYear <= Number(end.slice(0, 4));
     for (const chip of catalog) {
-      if (chip.countryOfDesign === country) continue;
+      if (chip.countryOfDesign === country || !released(chip)) continue;
       const tpp = classify(chip.spec, rules, { asOf: start, mode }).tpp;
       tppOf.set(chip.id, tpp ?? 0);
       const decision: Decision = decide(
@@ -152,7 +154,7 @@ export function frontier(country: string, options: FrontierOptions, ctx: DecideC
       presumptionOfDenial: byTpp(lists.presumptionOfDenial),
       otherLicenseRequired: byTpp(lists.otherLicenseRequired),
       undetermined: byTpp(lists.undetermined),
-      domestic: byTpp(domestic.map((c) => c.id)),
+      domestic: byTpp(domestic.filter(released).map((c) => c.id)),
       byMemoryBandwidth: {
         noLicense: byBw(lists.noLicense),
         licenseException: byBw(lists.licenseException),

@@ -64,8 +64,9 @@ describe("frontier for China", () => {
 
   it("lists domestic designs and orders every list by TPP descending", () => {
     const s = stepAt(cn, "2024-06-01");
-    expect(s.domestic).toEqual(expect.arrayContaining(["huawei-ascend-910c", "cambricon-mlu370-x8"]));
-    expect(s.noLicense).not.toContain("huawei-ascend-910c");
+    expect(s.domestic).toEqual(expect.arrayContaining(["huawei-ascend-910b2", "cambricon-mlu370-x8"]));
+    expect(stepAt(cn, "2022-10-10").domestic).not.toContain("huawei-ascend-910b2"); // released 2023
+    expect(s.noLicense).not.toContain("huawei-ascend-910b2");
     const tpps = s.noLicense
       .map((id) => ctx.catalog.find((c) => c.id === id)!)
       .map((c) =>
