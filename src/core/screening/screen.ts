@@ -244,7 +244,7 @@ interface Option {
  * weight of both names. Unmatched distinctive words on either side lower the score; generic words and
  * places weigh so little that they can neither create nor destroy a match.
  */
-function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): NameScore {
+function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, explain: boolean): NameScore {
   const { weight, terms, distinctive } = index;
   const k = name.tokens.length;
   const options: Option[] = [];
@@ -297,7 +297,10 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
   // Matched pairs that carry a distinctive listed word, and how many of them are only near spellings.
   let distinctivePairs = 0;
   let nearPairs = 0;
-  let bestDistinctive = "";
+  let lastDistinctive: Option | undefined;
+  let first: Option | undefined;
+  let matchCount = 0;
+  // The words of the explanation are only spelled out for the names that become hits (`explain`).
   const matches: TokenMatch[] = [];
   for (const o of options) {
     let free = true;
@@ -323,11 +326,14 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
         matchedDistinctive = true;
         distinctivePairs++;
         if (near) nearPairs++;
-        bestDistinctive = Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join("");
+        lastDistinctive = o;
       }
     }
     // Spacing variants of generic words ("aero group" / "aerogroup") identify as much as the joined word.
     if (o.llen > 1 || o.qlen > 1) matchedDistinctive = true;
+    matchCount++;
+    first ??= o;
+    if (!explain) continue;
     const m: TokenMatch = {
       query: q.tokens.slice(o.qi, o.qi + o.qlen).join(" "),
       listed: Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join(" "),
@@ -339,12 +345,14 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
     matches.push(m);
   }
   const unmatchedListed: string[] = [];
+  let unmatchedListedCount = 0;
   let listedWords = 0;
   let listedPlace = "";
   for (let j = 0; j < k; j++) {
     if (!usedL[j]) {
       const t = terms[name.tokens[j]!]!;
-      unmatchedListed.push(t);
+      unmatchedListedCount++;
+      if (explain) unmatchedListed.push(t);
       total += index.penalty[name.tokens[j]!]!;
       if (isPlace(t)) {
         if (isCityOrRegion(t)) listedPlace = t;
@@ -357,8 +365,10 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
   let queryPlace = "";
   q.tokens.forEach((t, i) => {
     if (!usedQ[i]) {
-      unmatchedQuery.push(t);
-      freeQuery.push(i);
+      if (explain) {
+        unmatchedQuery.push(t);
+        freeQuery.push(i);
+      }
       total += q.penalties[i]!;
       if (!isPlace(t) && !isStructureWord(t)) freeNonPlace++;
       else if (isCityOrRegion(t)) queryPlace = t;
@@ -373,17 +383,20 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
     let places = 0;
     for (let j = 0; j < k; j++) if (isPlace(terms[name.tokens[j]!]!)) places++;
     const long = places < k && (k >= MIN_GENERIC_NAME || (k === 2 && places === 1));
-    if (unmatchedListed.length > 0 || !long || freeNonPlace > 0) {
+    if (unmatchedListedCount > 0 || !long || freeNonPlace > 0) {
       score = 0;
     }
   } else if (!matchedDistinctive) {
     score = 0;
   } else if (k === 1 && terms[name.tokens[0]!]!.length <= 3) {
     // A two- or three-letter name ("HUA", "ROE") meets other words by chance: only the whole query counts.
-    if (q.tokens.length !== 1 || matches[0]?.how !== "exact") score = 0;
+    if (q.tokens.length !== 1 || first?.how !== "exact") score = 0;
   }
   const raw = score;
   const rules: ScoreAdjustment[] = [];
+  const spelled = (o: Option, sep: string): string =>
+    Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join(sep);
+  const bestDistinctive = lastDistinctive ? spelled(lastDistinctive, "") : "";
   if (score > 0 && name.distinctiveCount > 0) {
     // One distinctive word in common, and each side describes something else with its other words
     // ("Ruixin Display Technology" / "Ruixin Investment", "Volga Instrument Supply" / "Volga Group"):
@@ -406,12 +419,12 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading): N
     if (
       distinctivePairs === 1 &&
       nearPairs === 1 &&
-      matches.length === 1 &&
+      matchCount === 1 &&
       freeNonPlace > 0 &&
       score > ONE_WORD_CAP
     ) {
       rules.push({
-        reason: `the only word in common is a near spelling ("${matches[0]!.query}" / "${matches[0]!.listed}")`,
+        reason: `the only word in common is a near spelling ("${q.tokens.slice(first!.qi, first!.qi + first!.qlen).join(" ")}" / "${spelled(first!, " ")}")`,
         delta: ONE_WORD_CAP - score,
       });
       score = ONE_WORD_CAP;
@@ -621,7 +634,7 @@ export function screenName(
     const q = readQuery(index, reading);
     for (const n of candidates(index, q)) {
       const name = index.names[n]!;
-      const s = scoreName(index, name, q);
+      const s = scoreName(index, name, q, false);
       if (s.score <= 0) continue;
       const prev = best.get(name.record);
       if (!prev || s.score > prev.nameScore) best.set(name.record, { nameScore: s.score, name, s, q });
@@ -632,6 +645,7 @@ export function screenName(
   for (const [ri, b] of best) {
     // Context can lift a near-miss into review or push a weak hit out, never create a hit from nothing.
     if (b.nameScore < reviewAt - 0.1) continue;
+    b.s = scoreName(index, b.name, b.q, true);
     const adjustments: ScoreAdjustment[] = [];
     const countries = index.countries[ri]!;
     if (country && countries.length > 0) {
