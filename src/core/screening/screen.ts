@@ -30,9 +30,9 @@ import type {
 
 /**
  * Band thresholds, chosen from the dev-set score distributions (`npm run eval:screening -- --misses`
- * prints them): 0.68 is the highest review threshold that loses no true-identity positive, and cuts the
- * negatives flagged from 14 to 8 in 100 against 0.62; 0.76 would reach 2 in 100 but lose five
- * identities. `match` starts where only 2 negatives in 100 remain.
+ * prints them): with the precision rules of `scoreName`, the lowest true identity found scores 0.685
+ * and the highest unflagged negative 0.667; 0.68 sits in that gap (2 negatives in 100 flagged). `match`
+ * starts where only 1 negative in 100 remains.
  */
 export const DEFAULT_REVIEW_THRESHOLD = 0.68;
 export const DEFAULT_MATCH_THRESHOLD = 0.85;
