@@ -2,13 +2,8 @@ import { once } from "node:events";
 import { createWriteStream, existsSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type { Command } from "commander";
-import {
-  type AuditRecord,
-  type ChainHead,
-  canonicalJson,
-  INSTANT_FORMAT,
-  parseInstant,
-} from "../core/audit/index.js";
+import { AUDIT_CSV_HEADER, auditCsvLine } from "../core/audit/csv.js";
+import { type ChainHead, canonicalJson, INSTANT_FORMAT, parseInstant } from "../core/audit/index.js";
 import { ChipGateError } from "../core/errors.js";
 import { type AuditStore, DEFAULT_DATA_DIR, openAuditStore, sqliteAuditFile } from "../store/index.js";
 import { action, printJson } from "./run.js";
@@ -138,9 +133,9 @@ export function registerAuditCommands(program: Command): void {
           const write = async (text: string) => {
             if (!out.write(text)) await once(out, "drain");
           };
-          if (format === "csv") await write(`${CSV_COLUMNS.join(",")}\r\n`);
+          if (format === "csv") await write(AUDIT_CSV_HEADER);
           for await (const record of store.stream(range)) {
-            await write(format === "csv" ? csvLine(record) : `${canonicalJson(record)}\n`);
+            await write(format === "csv" ? auditCsvLine(record) : `${canonicalJson(record)}\n`);
           }
           if (out !== process.stdout) {
             out.end();
@@ -151,44 +146,4 @@ export function registerAuditCommands(program: Command): void {
         }
       }),
     );
-}
-
-const CSV_COLUMNS = [
-  "seq",
-  "id",
-  "recordedAt",
-  "kind",
-  "actor",
-  "outcome",
-  "engineVersion",
-  "ruleDataVersion",
-  "screeningDataVersion",
-  "input",
-  "output",
-  "prevHash",
-  "hash",
-] as const;
-
-/** One RFC 4180 row; input and output are canonical JSON, so the hash can be recomputed from the CSV. */
-function csvLine(r: AuditRecord): string {
-  const cells = [
-    String(r.seq),
-    r.id,
-    r.recordedAt,
-    r.kind,
-    r.actor,
-    r.outcome ?? "",
-    r.versions.engine,
-    r.versions.ruleData,
-    r.versions.screeningData,
-    canonicalJson(r.input),
-    canonicalJson(r.output),
-    r.prevHash,
-    r.hash,
-  ];
-  return `${cells.map(csvCell).join(",")}\r\n`;
-}
-
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AUDIT_CSV_HEADER, auditCsvLine } from "../../core/audit/csv.js";
 import { type AuditRecord, canonicalJson, INSTANT_FORMAT } from "../../core/audit/index.js";
 import { transaction } from "../../core/decide/transaction.js";
 import { ChipGateError } from "../../core/errors.js";
@@ -168,7 +169,7 @@ export const recordRoutes: Route[] = [
           let out = "";
           if (!headerSent) {
             headerSent = true;
-            if (query.format === "csv") out += `${CSV_COLUMNS.join(",")}\r\n`;
+            if (query.format === "csv") out += AUDIT_CSV_HEADER;
           }
           try {
             for (let n = 0; n < 200; n++) {
@@ -179,7 +180,7 @@ export const recordRoutes: Route[] = [
                 controller.close();
                 return;
               }
-              out += query.format === "csv" ? csvLine(next.value) : `${canonicalJson(next.value)}\n`;
+              out += query.format === "csv" ? auditCsvLine(next.value) : `${canonicalJson(next.value)}\n`;
             }
             controller.enqueue(encoder.encode(out));
           } catch (error) {
@@ -201,39 +202,3 @@ export const recordRoutes: Route[] = [
     },
   }),
 ];
-
-const CSV_COLUMNS = [
-  "seq",
-  "id",
-  "recordedAt",
-  "kind",
-  "actor",
-  "outcome",
-  "engineVersion",
-  "ruleDataVersion",
-  "screeningDataVersion",
-  "input",
-  "output",
-  "prevHash",
-  "hash",
-] as const;
-
-/** The same columns as `chipgate audit export --format csv`. */
-function csvLine(r: AuditRecord): string {
-  const cells = [
-    String(r.seq),
-    r.id,
-    r.recordedAt,
-    r.kind,
-    r.actor,
-    r.outcome ?? "",
-    r.versions.engine,
-    r.versions.ruleData,
-    r.versions.screeningData,
-    canonicalJson(r.input),
-    canonicalJson(r.output),
-    r.prevHash,
-    r.hash,
-  ];
-  return `${cells.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(",")}\r\n`;
-}
