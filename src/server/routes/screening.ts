@@ -13,6 +13,7 @@ import { bodyStream } from "../body.js";
 import { ApiError, toApiError } from "../errors.js";
 import type { Metrics } from "../metrics.js";
 import { json, type Route, route } from "../route.js";
+import { ScreenCache } from "../screen-cache.js";
 import type { LoadedData } from "../state.js";
 
 const countryCode = z
@@ -83,6 +84,17 @@ function screeningVersion(data: LoadedData) {
   return { hash: v.hash, snapshotDate: v.snapshotDate ?? null, source: v.source };
 }
 
+// Serialized answers of the one-name route, beside the result cache of the same list (a new list, a new cache).
+const texts = new WeakMap<ScreenCache, ScreenCache>();
+function responseTexts(results: ScreenCache): ScreenCache {
+  let cache = texts.get(results);
+  if (!cache) {
+    cache = new ScreenCache(results.capacity);
+    texts.set(results, cache);
+  }
+  return cache;
+}
+
 /** Screening runs on the event loop; yielding between slices keeps other requests moving during a batch. */
 const SLICE = 64;
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
@@ -103,8 +115,22 @@ export const screeningRoutes: Route[] = [
     },
     handler({ body, data, deps, requestId }) {
       if (deps.config.logScreenedNames) deps.logger.log("info", "screen", { requestId, name: body.name });
-      const r = screenOne(data, body, deps.metrics);
-      return { ...r, country: body.country ?? null, screeningData: screeningVersion(data) };
+      const key = data.screenCache.key(body.name, body.country, body.address);
+      const texts = responseTexts(data.screenCache);
+      let cached = texts.get(key) as { text: string; band: string } | undefined;
+      if (cached) {
+        deps.metrics.screening(cached.band as "match" | "review" | "clear");
+      } else {
+        const r = screenOne(data, body, deps.metrics);
+        const text = JSON.stringify({
+          ...r,
+          country: body.country ?? null,
+          screeningData: screeningVersion(data),
+        });
+        cached = { text, band: r.band };
+        texts.set(key, cached);
+      }
+      return new Response(cached.text, { headers: { "content-type": "application/json; charset=utf-8" } });
     },
   }),
   route({
