@@ -49,9 +49,9 @@ function typoSimilarity(distance: number, length: number): number {
 }
 
 /** Candidate names scored exactly per query; the rest are ranked out by the cheap accumulator. */
-const CANDIDATES = 20;
+const CANDIDATES = 12;
 /** Words on more names than this are too common to find candidates with (they still score). */
-const MAX_POSTINGS = 800;
+const MAX_POSTINGS = 300;
 /** Generic words on more names than this do not seed candidates when a distinctive word does. */
 const MAX_GENERIC_POSTINGS = 50;
 /** Names whose estimated score is below this are not scored exactly. */
