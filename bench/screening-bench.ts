@@ -117,12 +117,16 @@ function fmt(n: number, digits = 0): string {
 
 /** What a server or CLI process holds once the list is loaded: measured in a child so nothing else counts. */
 function freshProcessRss(): number {
-  const dataset = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), "../src/node/screening/index.js")).href;
+  const dataset = pathToFileURL(
+    join(dirname(fileURLToPath(import.meta.url)), "../src/node/screening/index.js"),
+  ).href;
   const script = `const { loadScreeningDataset } = await import(${JSON.stringify(dataset)});
 const d = await loadScreeningDataset({ dataDir: "/nonexistent-chipgate-bench" });
 globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); globalThis.gc();
 process.stdout.write(String(process.memoryUsage().rss / 2 ** 20 + 0 * d.index.names.length));`;
-  const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {
+    encoding: "utf8",
+  });
   return Number(out);
 }
 
@@ -144,8 +148,12 @@ export async function run(): Promise<void> {
   log(
     `index build (${contents.records.length} rows, ${index!.names.length} names): median ${fmt(builds[1]!)} ms (runs: ${builds.map((b) => fmt(b)).join(", ")})  target <= 2000 ms`,
   );
-  log(`resident memory of this bench process after three builds: ${fmt(rss)} MiB (garbage of earlier builds is not returned to the OS)`);
-  log(`resident memory of a fresh process holding the loaded list and its index: ${fmt(freshProcessRss())} MiB  target <= 400 MiB`);
+  log(
+    `resident memory of this bench process after three builds: ${fmt(rss)} MiB (garbage of earlier builds is not returned to the OS)`,
+  );
+  log(
+    `resident memory of a fresh process holding the loaded list and its index: ${fmt(freshProcessRss())} MiB  target <= 400 MiB`,
+  );
 
   const listedNames = index!.names.map((n) => n.text);
   const queries = makeQueries(listedNames, 100_000);
