@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // CI runs every file on two shared cores; UI polls and server starts need more than the 1 s default.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

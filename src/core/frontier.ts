@@ -9,6 +9,8 @@ export interface FrontierOptions {
   from: string;
   to: string;
   mode?: Mode;
+  /** Also list chips before their catalog release year (what the rules would have said of them). */
+  includeUnreleased?: boolean;
 }
 
 export interface FrontierStep {
@@ -115,7 +117,10 @@ export function frontier(country: string, options: FrontierOptions, ctx: DecideC
       | "undetermined",
       string[]
     >;
-    const released = (c: CatalogChip) => c.releaseYear === null || c.releaseYear <= Number(end.slice(0, 4));
+    const released = (c: CatalogChip) =>
+      options.includeUnreleased === true ||
+      c.releaseYear === null ||
+      c.releaseYear <= Number(end.slice(0, 4));
     for (const chip of catalog) {
       if (chip.countryOfDesign === country || !released(chip)) continue;
       const tpp = classify(chip.spec, rules, { asOf: start, mode }).tpp;
@@ -167,7 +172,12 @@ export function frontier(country: string, options: FrontierOptions, ctx: DecideC
   const events = rules.ruleVersions
     .filter((v) => v.modes.includes(mode) && v.from >= options.from && v.from <= options.to)
     .map((v) => ({ date: v.from, id: v.id, title: v.title }));
-  return { country, mode, assumptions: ASSUMPTIONS, steps, events };
+  const assumptions = options.includeUnreleased
+    ? ASSUMPTIONS.filter((a) => !a.startsWith("A chip counts from its catalog release year")).concat(
+        "Chips are listed before their release year too: what the rules would have said of them.",
+      )
+    : ASSUMPTIONS;
+  return { country, mode, assumptions, steps, events };
 }
 
 export interface AllocationUse {

@@ -125,3 +125,12 @@ describe("chart and CLI", () => {
     expect(r.stderr).toMatch(/--country: 'XX'/);
   });
 });
+
+describe("release years", () => {
+  it("lists a chip only from its release year unless asked to include unreleased chips", () => {
+    expect(stepAt(cn, "2022-10-10").noLicense).not.toContain("nvidia-h20"); // released 2024
+    const all = frontier("CN", { from: "2022-01-01", to: "2026-06-30", includeUnreleased: true }, ctx);
+    expect(stepAt(all, "2022-10-10").noLicense).toContain("nvidia-h20");
+    expect(all.assumptions.some((a) => a.includes("before their release year"))).toBe(true);
+  });
+});

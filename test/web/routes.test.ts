@@ -134,6 +134,7 @@ describe("GET /v1/frontier", () => {
       "from",
       "to",
       "mode",
+      "unreleased",
     ]);
   });
 });

@@ -35,6 +35,10 @@ const frontierQuery = z
     from: isoDate.optional().meta({ description: "First day; default 2022-01-01." }),
     to: isoDate.optional().meta({ description: "Last day; default today (UTC)." }),
     mode: modeParam.optional(),
+    unreleased: z
+      .enum(["exclude", "include"])
+      .optional()
+      .meta({ description: "include: also list chips before their release year (default exclude)." }),
   })
   .refine((q) => (q.from ?? FRONTIER_FROM) <= (q.to ?? today()), {
     error: "from must not be after to",
@@ -201,10 +205,11 @@ export const analyticsRoutes: Route[] = [
       }
       const ctx = frontierContext(engine);
       const frontiers = [...new Set(query.country)].map((country) => {
-        const key = `${country}|${from}|${to}|${mode}`;
+        const includeUnreleased = query.unreleased === "include";
+        const key = `${country}|${from}|${to}|${mode}|${includeUnreleased}`;
         let f = cache.get(key);
         if (!f) {
-          f = frontier(country, { from, to, mode }, ctx);
+          f = frontier(country, { from, to, mode, includeUnreleased }, ctx);
           if (cache.size > 200) cache.clear();
           cache.set(key, f);
         }

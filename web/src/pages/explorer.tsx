@@ -87,7 +87,9 @@ export default function Explorer() {
   const version = modeVersions[index];
 
   const cls = useApi<Classifications>(`/v1/classifications${qs({ date, mode })}`);
-  const frontier = useApi<FrontierResponse>(`/v1/frontier${qs({ country: dest, mode, to: todayIso() })}`);
+  const frontier = useApi<FrontierResponse>(
+    `/v1/frontier${qs({ country: dest, mode, to: todayIso(), unreleased: "include" })}`,
+  );
   const step = stepAt(frontier.data, date);
 
   const rows: Row[] = useMemo(() => {
