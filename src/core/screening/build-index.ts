@@ -55,6 +55,11 @@ export interface ScreeningIndex {
   readonly byDeletion: HashTable;
   /** ISO-2 countries per record, from the country column and the address tails. */
   readonly countries: readonly (readonly string[])[];
+  /**
+   * Words the list itself gives as the same name in another spelling: a record whose name and alias are
+   * the same words but one or two ("Beijing Sensetime Technology" / "Beijing Shangtang Technology").
+   */
+  readonly synonyms: ReadonlyMap<number, readonly number[]>;
 }
 
 const MIN_ACRONYM = 4;
@@ -250,6 +255,7 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
 
   const distinctive = new Uint8Array(terms.length);
   for (let t = 0; t < terms.length; t++) distinctive[t] = isDistinctiveTerm(terms[t]!) ? 1 : 0;
+  const synonyms = mineSynonyms(pending, distinctive, terms);
   const postingLists: number[][] = terms.map(() => []);
   const names: IndexedName[] = pending.map((p, ni) => {
     const add = (t: number): void => {
@@ -324,7 +330,50 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     byKey,
     byDeletion,
     countries: records.map(recordCountries),
+    synonyms,
   };
+}
+
+/** Most words that may differ between a record's name and alias for them to count as respellings. */
+const MAX_SYNONYM_WORDS = 2;
+
+function mineSynonyms(
+  pending: readonly { record: number; tokens: readonly number[] }[],
+  distinctive: Uint8Array,
+  terms: readonly string[],
+): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const link = (a: number, b: number): void => {
+    const list = out.get(a);
+    if (!list) out.set(a, [b]);
+    else if (!list.includes(b)) list.push(b);
+  };
+  const usable = (t: number): boolean =>
+    distinctive[t] === 1 && terms[t]!.length >= 4 && !/\d/.test(terms[t]!);
+  let start = 0;
+  while (start < pending.length) {
+    let end = start;
+    while (end < pending.length && pending[end]!.record === pending[start]!.record) end++;
+    for (let i = start; i < end; i++) {
+      for (let j = i + 1; j < end; j++) {
+        const a = pending[i]!.tokens;
+        const b = pending[j]!.tokens;
+        if (a.length !== b.length || a.length < 2) continue;
+        const differ: number[] = [];
+        for (let k = 0; k < a.length && differ.length <= MAX_SYNONYM_WORDS; k++)
+          if (a[k] !== b[k]) differ.push(k);
+        // At least one word in common anchors the alignment; otherwise it is a different name, not a respelling.
+        if (differ.length === 0 || differ.length > MAX_SYNONYM_WORDS || differ.length >= a.length) continue;
+        if (!differ.every((k) => usable(a[k]!) && usable(b[k]!))) continue;
+        for (const k of differ) {
+          link(a[k]!, b[k]!);
+          link(b[k]!, a[k]!);
+        }
+      }
+    }
+    start = end;
+  }
+  return out;
 }
 
 export type { Origin };

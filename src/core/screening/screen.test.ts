@@ -150,3 +150,29 @@ describe("screenName precision rules", () => {
     expect(extra === undefined || extra.score < exact.score - 0.2).toBe(true);
   });
 });
+
+describe("respellings the list gives in a record's aliases", () => {
+  const own = buildScreeningIndex([
+    record("sub", "Quorvant Kelvatrix Devices Co., Ltd.", {
+      alt_names: "Quorvant Shenglun Devices Co., Ltd.",
+    }),
+    record("parent", "Kelvatrix Holdings Limited"),
+    record("other", "Shenglun Orchard Farms"),
+    ...filler,
+  ]);
+
+  it("lets a word meet the word it stands for in another record, and says so", () => {
+    const hit = screenName(own, { name: "Shenglun Holdings Limited" }).hits.find((h) => h.id === "parent");
+    expect(hit).toBeDefined();
+    expect(hit!.explanation.matches.some((m) => m.how === "alias" && m.listed === "kelvatrix")).toBe(true);
+  });
+
+  it("learns nothing from a name and alias that share no word", () => {
+    const other = buildScreeningIndex([
+      record("a", "Quorvant Kelvatrix", { alt_names: "Brimble Shenglun" }),
+      record("parent", "Kelvatrix Holdings Limited"),
+      ...filler,
+    ]);
+    expect(other.synonyms.size).toBe(0);
+  });
+});

@@ -42,6 +42,8 @@ const SIM_EXACT = 1;
 const SIM_SPACING = 0.98;
 const SIM_PHONETIC = 0.93;
 const SIM_ACRONYM = 0.8;
+/** A word the list gives as another spelling of the listed word (see `ScreeningIndex.synonyms`). */
+const SIM_LIST_RESPELLING = 0.95;
 
 /** A typo costs its share of the word: one edit in a 4-letter word is a quarter of it. */
 function typoSimilarity(distance: number, length: number): number {
@@ -124,6 +126,9 @@ function lookupSpan(
         how: joined ? "spacing" : exactHow(origin),
         distance: 0,
       });
+      for (const t of index.synonyms.get(exact) ?? []) {
+        out.push({ term: t, sim: SIM_LIST_RESPELLING, how: "alias", distance: 0 });
+      }
     }
     // Short words meet other short words by chance, and one pinyin syllable is one edit from dozens of
     // others (hang / fang): only exact spellings count for them.
@@ -263,7 +268,8 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     if (!spans) return;
     for (const s of spans) {
       if (llen > 1 && s.len > 1) continue;
-      const how: MatchHow = llen > 1 && s.how !== "typo" && s.how !== "phonetic" ? "spacing" : s.how;
+      const how: MatchHow =
+        llen > 1 && s.how !== "typo" && s.how !== "phonetic" && s.how !== "alias" ? "spacing" : s.how;
       const sim = llen > 1 && s.sim === SIM_EXACT ? SIM_SPACING : s.sim;
       const gain = sim * (listedMass(lj, llen) + queryMass(s.start, s.len));
       options.push({ lj, llen, qi: s.start, qlen: s.len, sim, how, distance: s.distance, gain });

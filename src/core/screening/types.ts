@@ -10,7 +10,9 @@ export type Band = "match" | "review";
  * - `translated`: a generic Chinese word rendered in English (技术 → technology);
  * - `phonetic`: a different romanization of the same sounds (Rosoboroneksport / Rosoboronexport);
  * - `typo`: within `distance` edits;
- * - `acronym`: the query word is the initials of the listed name.
+ * - `acronym`: the query word is the initials of the listed name;
+ * - `alias`: the list itself gives the query word as another spelling of the listed word, in a record whose
+ *   name and alias differ only there ("Shangtang" / "Sensetime").
  */
 export type MatchHow =
   | "exact"
@@ -19,7 +21,8 @@ export type MatchHow =
   | "translated"
   | "phonetic"
   | "typo"
-  | "acronym";
+  | "acronym"
+  | "alias";
 
 export interface TokenMatch {
   query: string;

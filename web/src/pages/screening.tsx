@@ -19,6 +19,7 @@ const howText: Record<string, string> = {
   phonetic: "sounds the same",
   typo: "typo",
   acronym: "initials",
+  alias: "another spelling the list gives",
 };
 
 function HitCard({ hit }: { hit: ScreenHit }) {
