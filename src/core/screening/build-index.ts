@@ -255,7 +255,13 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
 
   const distinctive = new Uint8Array(terms.length);
   for (let t = 0; t < terms.length; t++) distinctive[t] = isDistinctiveTerm(terms[t]!) ? 1 : 0;
-  const synonyms = mineSynonyms(pending, distinctive, terms);
+  // People's aliases are other names, not respellings, and vessels and aircraft carry flag countries.
+  const organizations = records.map((r) => !/^(individual|vessel|aircraft)$/i.test(r.type.trim()));
+  const synonyms = mineSynonyms(
+    pending.filter((p) => organizations[p.record]),
+    distinctive,
+    terms,
+  );
   const postingLists: number[][] = terms.map(() => []);
   const names: IndexedName[] = pending.map((p, ni) => {
     const add = (t: number): void => {
@@ -336,6 +342,8 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
 
 /** Most words that may differ between a record's name and alias for them to count as respellings. */
 const MAX_SYNONYM_WORDS = 2;
+/** Most respellings one word may have before it is taken for a common word rather than a name. */
+const MAX_RESPELLINGS = 2;
 
 function mineSynonyms(
   pending: readonly { record: number; tokens: readonly number[] }[],
@@ -358,12 +366,13 @@ function mineSynonyms(
       for (let j = i + 1; j < end; j++) {
         const a = pending[i]!.tokens;
         const b = pending[j]!.tokens;
-        if (a.length !== b.length || a.length < 2) continue;
+        if (a.length !== b.length || a.length < 3) continue;
         const differ: number[] = [];
         for (let k = 0; k < a.length && differ.length <= MAX_SYNONYM_WORDS; k++)
           if (a[k] !== b[k]) differ.push(k);
         // At least one word in common anchors the alignment; otherwise it is a different name, not a respelling.
-        if (differ.length === 0 || differ.length > MAX_SYNONYM_WORDS || differ.length >= a.length) continue;
+        if (differ.length === 0 || differ.length > MAX_SYNONYM_WORDS || differ.length * 2 > a.length)
+          continue;
         if (!differ.every((k) => usable(a[k]!) && usable(b[k]!))) continue;
         for (const k of differ) {
           link(a[k]!, b[k]!);
@@ -372,6 +381,13 @@ function mineSynonyms(
       }
     }
     start = end;
+  }
+  // A word said to be several others is a shared surname or a generic label, not a respelling.
+  for (const [t, list] of out) if (list.length > MAX_RESPELLINGS) out.delete(t);
+  for (const [t, list] of out) {
+    const kept = list.filter((u) => out.has(u));
+    if (kept.length) out.set(t, kept);
+    else out.delete(t);
   }
   return out;
 }
