@@ -3,7 +3,7 @@ import { classify } from "./classify/classify.js";
 import { type DecideContext, decide } from "./decide/decide.js";
 import type { Decision } from "./decide/types.js";
 import type { RuleBook } from "./rules/rulebook.js";
-import type { Mode } from "./rules/schema.js";
+import type { Cite, Mode } from "./rules/schema.js";
 
 export interface FrontierOptions {
   from: string;
@@ -207,31 +207,32 @@ export function allocationUse(
 ): AllocationUse {
   const tpp = classify(chip.spec, rules, { asOf, mode: "as-codified" }).tpp ?? 0;
   const totalTpp = tpp * quantity;
-  const budgets: AllocationUse["budgets"] = [];
-  const country =
-    rules.licensing.review_policy.worldwide_rule.findLast((v) => v.from <= asOf) ??
-    rules.licensing.review_policy.worldwide_rule[0];
-  if (country) {
-    budgets.push({
-      name: "country allocation 2025-2027 (Tier 2)",
-      tpp: country.country_allocation_tpp,
-      used: totalTpp,
-      share: totalTpp / country.country_allocation_tpp,
-      unitsThatFit: tpp ? Math.floor(country.country_allocation_tpp / tpp) : 0,
-      citation: rules.cite(country.cite).text,
-    });
-  }
-  const lpp =
-    rules.licensing.exceptions.LPP.findLast((v) => v.from <= asOf) ?? rules.licensing.exceptions.LPP[0];
-  if (lpp) {
-    budgets.push({
-      name: "License Exception LPP, per consignee per calendar year",
-      tpp: lpp.tpp_per_consignee_per_year,
-      used: totalTpp,
-      share: totalTpp / lpp.tpp_per_consignee_per_year,
-      unitsThatFit: tpp ? Math.floor(lpp.tpp_per_consignee_per_year / tpp) : 0,
-      citation: rules.cite(lpp.cite).text,
-    });
-  }
+  const budget = (name: string, cap: number, cite: Cite): AllocationUse["budgets"][number] => ({
+    name,
+    tpp: cap,
+    used: totalTpp,
+    share: totalTpp / cap,
+    unitsThatFit: tpp ? Math.floor(cap / tpp) : 0,
+    citation: rules.cite(cite).text,
+  });
+  // Before the AI Diffusion rule the budgets did not exist; show the first ones so a plan can be sized.
+  const inForce = <T extends { from: string }>(list: readonly T[]) =>
+    list.findLast((v) => v.from <= asOf) ?? list[0];
+  const country = inForce(rules.licensing.review_policy.worldwide_rule);
+  const lpp = inForce(rules.licensing.exceptions.LPP);
+  const budgets = [
+    ...(country
+      ? [budget("country allocation 2025-2027 (Tier 2)", country.country_allocation_tpp, country.cite)]
+      : []),
+    ...(lpp
+      ? [
+          budget(
+            "License Exception LPP, per consignee per calendar year",
+            lpp.tpp_per_consignee_per_year,
+            lpp.cite,
+          ),
+        ]
+      : []),
+  ];
   return { chip: chip.id, tpp, quantity, totalTpp, budgets };
 }
