@@ -145,3 +145,13 @@ export function downloadBlob(data: BlobPart, filename: string, type: string): vo
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** The two readings of the law, as options of a mode select (the labels every page shows). */
+export function ModeOptions() {
+  return (
+    <>
+      <option value="as-enforced">As enforced</option>
+      <option value="as-codified">As codified</option>
+    </>
+  );
+}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiFailure, api, isAbort } from "../api";
 import { RoleNote, useCan } from "../auth";
-import { Badge, ErrorBox, PageTitle, useApi, useDebounced } from "../components/common";
+import { Badge, ErrorBox, ModeOptions, PageTitle, useApi, useDebounced } from "../components/common";
 import { Reasons, Warnings } from "../components/reasons";
 import { chipName, num, statusColor, statusOf, todayIso } from "../format";
 import { useLocation } from "../router";
@@ -289,8 +289,7 @@ export default function ClassifyPage() {
                 disabled={!canClassify}
                 onChange={(e) => set({ mode: (e.target as HTMLSelectElement).value as Mode })}
               >
-                <option value="as-enforced">As enforced</option>
-                <option value="as-codified">As codified</option>
+                <ModeOptions />
               </select>
             </div>
           </div>

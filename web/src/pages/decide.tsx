@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { ApiFailure, api } from "../api";
 import { RoleNote, useCan } from "../auth";
-import { ErrorBox, PageTitle, useApi } from "../components/common";
+import { ErrorBox, ModeOptions, PageTitle, useApi } from "../components/common";
 import { DecisionView } from "../components/decision-view";
 import { chipName, countryNames, todayIso } from "../format";
 import { useLocation } from "../router";
@@ -272,8 +272,7 @@ export default function DecidePage() {
                 disabled={!canDecide}
                 onChange={(e) => setMode((e.target as HTMLSelectElement).value as Mode)}
               >
-                <option value="as-enforced">As enforced</option>
-                <option value="as-codified">As codified</option>
+                <ModeOptions />
               </select>
             </div>
           </div>

@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { useMemo, useState } from "preact/hooks";
 import { qs } from "../api";
-import { Badge, Cite, ErrorBox, Loading, PageTitle, useApi } from "../components/common";
+import { Badge, Cite, ErrorBox, Loading, ModeOptions, PageTitle, useApi } from "../components/common";
 import { PlotFigure } from "../components/plot-figure";
 import {
   chipName,
@@ -382,8 +382,7 @@ export default function Explorer() {
           <label>
             Mode
             <select value={mode} onChange={(e) => setMode((e.target as HTMLSelectElement).value as Mode)}>
-              <option value="as-enforced">As enforced</option>
-              <option value="as-codified">As codified</option>
+              <ModeOptions />
             </select>
           </label>
           <label>

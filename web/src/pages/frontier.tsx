@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { useMemo, useState } from "preact/hooks";
 import { qs } from "../api";
-import { ErrorBox, Loading, PageTitle, useApi } from "../components/common";
+import { ErrorBox, Loading, ModeOptions, PageTitle, useApi } from "../components/common";
 import { PlotFigure } from "../components/plot-figure";
 import { chipName, countryLabel, countryNames, licenseCategories, num, todayIso } from "../format";
 import type { CatalogChip, FrontierResponse, Mode } from "../types";
@@ -197,8 +197,7 @@ export default function FrontierPage() {
           <label>
             Mode
             <select value={mode} onChange={(e) => setMode((e.target as HTMLSelectElement).value as Mode)}>
-              <option value="as-enforced">As enforced</option>
-              <option value="as-codified">As codified</option>
+              <ModeOptions />
             </select>
           </label>
         </div>
