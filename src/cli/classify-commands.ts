@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { findChip, searchCatalog } from "../core/catalog/catalog.js";
 import { type Classification, classify, formatNumber } from "../core/classify/classify.js";
 import { type ItemSpec, parseItemSpec } from "../core/classify/spec.js";
+import { computeTpp } from "../core/classify/tpp.js";
 import { assertNoIssues, ChipGateError } from "../core/errors.js";
 import { chipHistory } from "../core/history.js";
 import { loadEngine } from "../node/engine.js";
@@ -128,14 +129,14 @@ export function registerClassifyCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(
       action((flags: { search?: string; json?: boolean }) => {
-        const { catalog } = loadEngine();
+        const { catalog, rules } = loadEngine();
         const chips = flags.search ? searchCatalog(catalog, flags.search) : catalog;
         if (flags.json) {
           printJson(chips);
           return;
         }
         const rows = chips.map((c) => {
-          const tpp = Math.max(0, ...Object.entries(c.spec.denseTops ?? {}).map(([f, v]) => v * bitsOf(f)));
+          const { tpp } = computeTpp(c.spec, rules.bitLength);
           const pd = c.spec.dieAreaMm2 && tpp ? tpp / c.spec.dieAreaMm2 : null;
           return [
             c.id,
@@ -185,10 +186,6 @@ export function registerClassifyCommands(program: Command): void {
         process.stdout.write(`${DISCLAIMER}\n`);
       }),
     );
-}
-
-function bitsOf(format: string): number {
-  return loadEngine().rules.bitLength[format] ?? 0;
 }
 
 function printTable(header: string[], rows: string[][]): void {

@@ -1,8 +1,9 @@
 import type { CatalogChip } from "./catalog/catalog.js";
 import { classify } from "./classify/classify.js";
+import { dayBefore } from "./dates.js";
 import { type DecideContext, decide } from "./decide/decide.js";
 import type { Decision } from "./decide/types.js";
-import type { RuleBook } from "./rules/rulebook.js";
+import { type RuleBook, valueAt } from "./rules/rulebook.js";
 import type { Cite, Mode } from "./rules/schema.js";
 
 export interface FrontierOptions {
@@ -67,10 +68,6 @@ function changeDates(rules: RuleBook, mode: Mode): string[] {
   return [...dates].sort();
 }
 
-function dayBefore(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}
-
 /**
  * What the catalog says a destination can obtain over time: for each period between rule changes, the chips
  * exportable without a license, with a license exception, or at best under case-by-case review, beside the
@@ -123,8 +120,6 @@ export function frontier(country: string, options: FrontierOptions, ctx: DecideC
       c.releaseYear <= Number(end.slice(0, 4));
     for (const chip of catalog) {
       if (chip.countryOfDesign === country || !released(chip)) continue;
-      const tpp = classify(chip.spec, rules, { asOf: start, mode }).tpp;
-      tppOf.set(chip.id, tpp ?? 0);
       const decision: Decision = decide(
         {
           date: start,
@@ -139,6 +134,7 @@ export function frontier(country: string, options: FrontierOptions, ctx: DecideC
         { asOf: start, mode },
       );
       const item = decision.items[0]!;
+      tppOf.set(chip.id, item.classification.tpp ?? 0);
       if (decision.outcome === "undetermined") lists.undetermined.push(chip.id);
       else if (!item.licenseRequired) lists.noLicense.push(chip.id);
       else if (item.exception) lists.licenseException.push(chip.id);
@@ -216,8 +212,8 @@ export function allocationUse(
     citation: rules.cite(cite).text,
   });
   // Before the AI Diffusion rule the budgets did not exist; show the first ones so a plan can be sized.
-  const inForce = <T extends { from: string }>(list: readonly T[]) =>
-    list.findLast((v) => v.from <= asOf) ?? list[0];
+  const inForce = <T extends { from: string; modes?: readonly Mode[] | undefined }>(list: readonly T[]) =>
+    valueAt(list, asOf, "as-codified") ?? list[0];
   const country = inForce(rules.licensing.review_policy.worldwide_rule);
   const lpp = inForce(rules.licensing.exceptions.LPP);
   const budgets = [

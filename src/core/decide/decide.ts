@@ -2,7 +2,7 @@ import { type CatalogChip, findChip } from "../catalog/catalog.js";
 import { type Classification, classify, formatNumber, type Warning } from "../classify/classify.js";
 import type { IcSpec, ItemSpec } from "../classify/spec.js";
 import { assertNoIssues } from "../errors.js";
-import type { Citation, RuleBook } from "../rules/rulebook.js";
+import { type Citation, type RuleBook, valueAt } from "../rules/rulebook.js";
 import type { Cite, CountrySet, Mode, ReviewPolicyName } from "../rules/schema.js";
 import type { ScreeningQuery, ScreeningResult } from "../screening/index.js";
 import { type Transaction, type TransactionItem, transaction as transactionSchema } from "./transaction.js";
@@ -32,13 +32,6 @@ export interface DecideOptions {
 }
 
 export const DISCLAIMER = "ChipGate is a decision-support tool, not legal advice.";
-
-type Dated = { from: string; modes?: Mode[] | undefined; cite: Cite; uncertain?: string[] | undefined };
-
-/** The value of a dated list in force on a date in a mode (the last entry whose `from` has passed). */
-function at<T extends Dated>(list: readonly T[], date: string, mode: Mode): T | undefined {
-  return list.findLast((v) => v.from <= date && (!v.modes || v.modes.includes(mode)));
-}
 
 const SEVERITY: Record<ReviewPolicyName, number> = {
   "presumption-of-approval": 0,
@@ -280,7 +273,7 @@ function decideOnce(
     const hqIn = (set: CountrySet) => headquarters.some((h) => inSet(set, h));
 
     // 15 CFR 742.6(a)(6): destination-based requirement.
-    const destRule = at(L.destination_rule, asOf, mode);
+    const destRule = valueAt(L.destination_rule, asOf, mode);
     let destinationRequired = false;
     if (destRule && has(classes, destRule.items)) {
       noteUnverified(destRule.destinations, itemWarnings);
@@ -295,7 +288,7 @@ function decideOnce(
     }
 
     // 15 CFR 744.23(a)(3): entities headquartered in D:5 or Macau, wherever located.
-    const hqRule = at(L.headquarters_rule, asOf, mode);
+    const hqRule = valueAt(L.headquarters_rule, asOf, mode);
     let hqRequired = false;
     if (hqRule && has(classes, hqRule.items)) {
       noteUnverified(hqRule.headquarters, itemWarnings);
@@ -315,7 +308,7 @@ function decideOnce(
     }
 
     // 15 CFR 742.6(a)(6)(i)(B): HBM to Macau or D:5.
-    const hbmRule = at(L.hbm_rule, asOf, mode);
+    const hbmRule = valueAt(L.hbm_rule, asOf, mode);
     if (hbmRule && has(classes, hbmRule.items)) {
       noteUnverified(hbmRule.destinations, itemWarnings);
       if (inSet(hbmRule.destinations, destination)) {
@@ -328,7 +321,7 @@ function decideOnce(
     }
 
     // AI Diffusion worldwide requirement (as-codified mode only, by the data's `modes`).
-    const worldwide = at(L.worldwide_rule, asOf, mode);
+    const worldwide = valueAt(L.worldwide_rule, asOf, mode);
     let worldwideRequired = false;
     if (worldwide && has(classes, worldwide.items) && !inSet(worldwide.except_destinations, destination)) {
       worldwideRequired = true;
@@ -340,7 +333,7 @@ function decideOnce(
     }
 
     // 15 CFR 744.23(a)(1): supercomputer end use.
-    const superRule = at(L.supercomputer_end_use, asOf, mode);
+    const superRule = valueAt(L.supercomputer_end_use, asOf, mode);
     const supercomputer = (txn.endUse ?? []).some((u) => /supercomput/i.test(u));
     let endUseRequired = false;
     if (superRule && supercomputer) {
@@ -442,11 +435,11 @@ function decideOnce(
     const part744 = parties.listedMatches.length > 0 || endUseRequired || noticeRequired;
     if (licenseRequired && !part744) {
       const excluded = has(classes, L.exceptions.excluded_items);
-      const hbm = at(L.exceptions.HBM, asOf, mode);
-      const nac = at(L.exceptions.NAC, asOf, mode);
-      const aca = at(L.exceptions.ACA, asOf, mode);
-      const lpp = at(L.exceptions.LPP, asOf, mode);
-      const aia = at(L.exceptions.AIA, asOf, mode);
+      const hbm = valueAt(L.exceptions.HBM, asOf, mode);
+      const nac = valueAt(L.exceptions.NAC, asOf, mode);
+      const aca = valueAt(L.exceptions.ACA, asOf, mode);
+      const lpp = valueAt(L.exceptions.LPP, asOf, mode);
+      const aia = valueAt(L.exceptions.AIA, asOf, mode);
       const isA = classes.has("3A090.a") || classes.has("3A090.a-contained");
       const chipDatacenter = (classification.contained ?? classification).designedForDatacenter;
       if (hbm && has(classes, hbm.items)) {
@@ -557,7 +550,7 @@ function decideOnce(
     if (licenseRequired) {
       const rp = L.review_policy;
       if (destinationRequired) {
-        const d = at(rp.destination_rule, asOf, mode)!;
+        const d = valueAt(rp.destination_rule, asOf, mode)!;
         const restricted = d.restricted && (inSet(d.restricted, destination) || hqIn(d.restricted));
         let policy: ReviewPolicy = restricted ? d.restricted_policy! : d.default;
         let why = restricted
@@ -567,7 +560,7 @@ function decideOnce(
         for (const u of d.uncertain ?? [])
           itemWarnings.push({ code: "UNCERTAIN_RULE_DATA", message: u, citation });
         if (d.restricted) noteUnverified(d.restricted, itemWarnings);
-        const env = at(rp.envelope_2026, asOf, mode);
+        const env = valueAt(rp.envelope_2026, asOf, mode);
         if (
           env &&
           policy === env.otherwise &&
@@ -617,7 +610,7 @@ function decideOnce(
         policies.push({ source: "destination rule", policy, citation, why });
       }
       if (hqRequired && !destinationRequired) {
-        const h = at(rp.headquarters_rule, asOf, mode)!;
+        const h = valueAt(rp.headquarters_rule, asOf, mode)!;
         const policy =
           h.datacenter_3a090a && classes.has("datacenter-3A090.a") ? h.datacenter_3a090a : h.default;
         for (const u of h.uncertain ?? []) {
@@ -631,7 +624,7 @@ function decideOnce(
         });
       }
       if (requirements.some((r) => r.code === "HBM_RULE")) {
-        const h = at(rp.hbm_rule, asOf, mode)!;
+        const h = valueAt(rp.hbm_rule, asOf, mode)!;
         const restricted = hqIn(h.restricted_headquarters);
         if (parties.missingHeadquarters.length)
           needHq("the HBM review policy depends on where the buyer is headquartered");
@@ -645,7 +638,7 @@ function decideOnce(
         });
       }
       if (worldwideRequired) {
-        const w = at(rp.worldwide_rule, asOf, mode)!;
+        const w = valueAt(rp.worldwide_rule, asOf, mode)!;
         const restricted = inSet(w.restricted, destination) || hqIn(w.restricted);
         const favored = inSet(w.favored, destination);
         const totalTpp =
@@ -662,7 +655,7 @@ function decideOnce(
         });
       }
       if (endUseRequired) {
-        const s = at(rp.supercomputer_end_use, asOf, mode)!;
+        const s = valueAt(rp.supercomputer_end_use, asOf, mode)!;
         policies.push({
           source: "supercomputer end use",
           policy: s.default,
@@ -671,7 +664,7 @@ function decideOnce(
         });
       }
       if (noticeRequired) {
-        const n = at(rp.company_notices, asOf, mode);
+        const n = valueAt(rp.company_notices, asOf, mode);
         if (n)
           policies.push({
             source: "company notice",

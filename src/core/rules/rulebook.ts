@@ -93,6 +93,15 @@ export interface RuleBook {
   groupMembersAt(group: string, date: string): ReadonlySet<string>;
 }
 
+/** The entry of a dated list in force on a date in a mode: the last whose `from` has passed. */
+export function valueAt<T extends { from: string; modes?: readonly Mode[] | undefined }>(
+  list: readonly T[],
+  date: string,
+  mode: Mode,
+): T | undefined {
+  return list.findLast((v) => v.from <= date && (!v.modes || v.modes.includes(mode)));
+}
+
 function fail(file: string, path: readonly PropertyKey[], message: string): never {
   const where = path.length ? path.map(String).join(".") : "(root)";
   throw new ChipGateError("RULE_DATA_INVALID", `${file}: ${where}: ${message}`, [
