@@ -56,4 +56,10 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// A reader that stops early (`chipgate chips | head`) closes the pipe; that ends the output, not in a crash.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 await main(process.argv.slice(2));

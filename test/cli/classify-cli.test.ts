@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -131,5 +132,21 @@ describe("chipgate chips and history", () => {
       );
     expect(at("2023-06-01").eccn).toBeNull();
     expect(at("2023-11-17")).toMatchObject({ from: "2023-11-17", eccn: "3A090.a" });
+  });
+});
+
+describe("output to a pipe closed early", () => {
+  it("ends quietly with exit 0 instead of crashing on EPIPE", () => {
+    const bin = join(import.meta.dirname, "../../bin/chipgate");
+    const r = spawnSync(
+      "bash",
+      ["-c", `set -o pipefail; "${process.execPath}" "${bin}" chips --json | head -n 1`],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(r.stdout.trim()).toBe("[");
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(r.status).toBe(0);
   });
 });
