@@ -505,7 +505,7 @@ function decideOnce(
               code: "NO_EXCEPTION",
               message:
                 hqRequired && nac && !nac.overcomes_headquarters_rule
-                  ? "No license exception overcomes the headquarters requirement in this version of 15 CFR 744.23(c)."
+                  ? "No license exception overcomes the headquarters requirement in the version of the rule in force."
                   : "Neither NAC nor ACA covers this destination and these parties on this date.",
               citation: cite((nac ?? destRule ?? hqRule)!.cite),
             });
