@@ -29,14 +29,12 @@ import {
   whereClause,
 } from "../common.js";
 import { sqliteMigrations } from "./migrations.js";
+import { type HeadRow, type SqliteWriter, startSqliteWriter } from "./writer.js";
 
 type Db = Database.Database;
 
-interface HeadRow {
-  seq: number;
-  hash: string;
-  recorded_at: string;
-}
+/** Commits retried when other processes keep moving the head between sealing and writing. */
+const MAX_ATTEMPTS = 100;
 
 export interface SqliteAuditStoreOptions {
   /** Path of the database file; its directory is created if missing. */
@@ -47,8 +45,9 @@ export interface SqliteAuditStoreOptions {
 
 /**
  * The embedded adapter: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk (the WAL is
- * fsynced) when better-sqlite3 returns from it. Several processes may share the file: appends take the write
- * lock with BEGIN IMMEDIATE before reading the head.
+ * fsynced) when better-sqlite3 returns from it. Appends are committed by a writer thread (writer.ts); reads use
+ * this thread's connection. Several processes may share the file: a batch is written inside BEGIN IMMEDIATE
+ * only if the head row, read inside that transaction, is the head the batch was sealed against.
  */
 export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Promise<AuditStore> {
   const { file } = options;
@@ -63,39 +62,73 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
   }
 
   const selectHead = db.prepare<[], HeadRow>("SELECT seq, hash, recorded_at FROM audit_head WHERE id = 1");
-  const insert = db.prepare(
-    `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${Array(13).fill("?").join(", ")})`,
-  );
-  const moveHead = db.prepare("UPDATE audit_head SET seq = ?, hash = ?, recorded_at = ? WHERE id = 1");
   const selectById = db.prepare<[string], RecordRow>(
     `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE id = ?`,
   );
+  const insertSql = `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${Array(13).fill("?").join(", ")})`;
 
-  const appendBatch = db.transaction((entries: AuditEntryInput[]): AuditRecord[] => {
+  // Appends are written by a connection on its own thread (see writer.ts), started on the first append, so
+  // that waiting for the fsync of one batch does not stop this thread from preparing the next.
+  let writer: Promise<SqliteWriter> | undefined;
+  // The head after this store's last commit: the next batch is sealed against it without a read. When another
+  // process appended meanwhile, the writer finds a different head, writes nothing, and the batch is sealed
+  // again against the head it found.
+  let knownHead: HeadRow | undefined;
+
+  const readHead = (): HeadRow => {
     const head = selectHead.get();
     if (!head) throw new Error("the audit_head row is missing");
-    let prev = { seq: head.seq, hash: head.hash };
-    const recordedAt = notBefore(now().toISOString(), head.recorded_at);
-    const records = entries.map((entry) => {
-      const record = sealRecord(
-        entry,
-        { seq: prev.seq + 1, id: randomUUID(), recordedAt, prevHash: prev.hash },
-        sha256,
-      );
-      insert.run(...recordToParams(record, canonicalJson));
-      prev = record;
-      return record;
-    });
-    moveHead.run(prev.seq, prev.hash, recordedAt);
-    return records;
-  });
+    return head;
+  };
 
-  // better-sqlite3 commits synchronously: when immediate() returns, COMMIT has run and (synchronous=FULL)
-  // the WAL is fsynced, so resolving right after is resolving after durability.
-  const queue = new GroupCommitQueue<AuditEntryInput, AuditRecord>((entries) => {
+  // Batches are written one at a time (GroupCommitQueue), so at most one caller starts a writer.
+  const runningWriter = async (): Promise<SqliteWriter> => {
+    const current = await writer?.catch(() => undefined);
+    if (current && !current.failed) return current;
+    writer = startSqliteWriter(file, insertSql);
+    return writer;
+  };
+
+  const appendBatch = async (entries: AuditEntryInput[]): Promise<AuditRecord[]> => {
+    const w = await runningWriter();
+    for (let attempt = 1; ; attempt++) {
+      const head = knownHead ?? readHead();
+      let prev = { seq: head.seq, hash: head.hash };
+      const recordedAt = notBefore(now().toISOString(), head.recorded_at);
+      const records = entries.map((entry) => {
+        const record = sealRecord(
+          entry,
+          { seq: prev.seq + 1, id: randomUUID(), recordedAt, prevHash: prev.hash },
+          sha256,
+        );
+        prev = record;
+        return record;
+      });
+      const next: HeadRow = { seq: prev.seq, hash: prev.hash, recorded_at: recordedAt };
+      const result = await w.commit(
+        head,
+        records.map((r) => recordToParams(r, canonicalJson)),
+        next,
+      );
+      if (result.ok) {
+        knownHead = next;
+        return records;
+      }
+      knownHead = result.head;
+      if (attempt >= MAX_ATTEMPTS) {
+        knownHead = undefined;
+        throw new Error(`the head moved under ${MAX_ATTEMPTS} attempts in a row`);
+      }
+    }
+  };
+
+  // The writer resolves a commit only after COMMIT returned on its thread, and with synchronous=FULL the WAL is
+  // fsynced by then, so resolving right after is resolving after durability.
+  const queue = new GroupCommitQueue<AuditEntryInput, AuditRecord>(async (entries) => {
     try {
-      return appendBatch.immediate(entries);
+      return await appendBatch(entries);
     } catch (error) {
+      knownHead = undefined;
       throw storeError(`cannot append to the SQLite audit trail at ${file}`, error);
     }
   });
@@ -212,6 +245,8 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
       if (closed) return;
       await queue.drain();
       closed = true;
+      const w = await writer?.catch(() => undefined);
+      await w?.close();
       db.close();
     },
   };
