@@ -1,16 +1,25 @@
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Issue } from "../core/errors.js";
 import { packageRoot } from "../node/package-info.js";
-import { readBodyText } from "./body.js";
+import { type HeaderReader, readBodyText } from "./body.js";
 import { DOCS_CSP, docsHtml } from "./docs-page.js";
 import { ApiError, errorJson, toApiError, zodIssues } from "./errors.js";
 import { type ApiKeyInfo, hashKey } from "./keys/key-store.js";
 import { buildOpenApi } from "./openapi.js";
 import { RateLimiter } from "./rate-limit.js";
-import { type AppDeps, json, type Principal, type Route, roleRank, route } from "./route.js";
+import {
+  type AppDeps,
+  JsonReply,
+  jsonResponse,
+  type Principal,
+  type Route,
+  roleRank,
+  route,
+} from "./route.js";
 import { analyticsRoutes } from "./routes/analytics.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { keyRoutes } from "./routes/keys.js";
@@ -99,6 +108,25 @@ export const apiRoutes: readonly Route[] = [
   ...keyRoutes,
 ];
 
+/** What @hono/node-server passes as the env of a request. */
+interface NodeBindings {
+  incoming?: IncomingMessage;
+}
+
+/**
+ * Reads request headers from Node's parsed header object when the request came through @hono/node-server:
+ * `request.headers` would build a WHATWG Headers object on every request. In-process requests (tests'
+ * `app.request()`) read the Request's own headers. Repeated headers are joined with ", " either way.
+ */
+function headerReader(request: Request, incoming: IncomingMessage | undefined): HeaderReader {
+  if (!incoming) return (name) => request.headers.get(name);
+  const headers = incoming.headers;
+  return (name) => {
+    const value = headers[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  };
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -134,18 +162,18 @@ export function createApp(deps: AppDeps): Hono {
     );
   }
 
-  async function authenticate(request: Request): Promise<Principal> {
-    const header = request.headers.get("authorization");
+  async function authenticate(header: HeaderReader): Promise<Principal> {
+    const authorization = header("authorization");
     let key: string | null;
-    if (header !== null) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (authorization !== null) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!m)
         throw new ApiError("UNAUTHORIZED", "the Authorization header must be `Bearer <key>`", [], {
           "www-authenticate": "Bearer",
         });
       key = m[1]!;
     } else {
-      key = request.headers.get("x-api-key");
+      key = header("x-api-key");
     }
     if (key === null) {
       if (config.authMode === "open-loopback") {
@@ -183,6 +211,7 @@ export function createApp(deps: AppDeps): Hono {
   async function run(
     r: Route,
     request: Request,
+    header: HeaderReader,
     params: Record<string, string>,
     query: () => Record<string, string>,
     requestId: string,
@@ -196,7 +225,7 @@ export function createApp(deps: AppDeps): Hono {
           connection: "close",
         });
       }
-      principal = await authenticate(request);
+      principal = await authenticate(header);
       onPrincipal(principal);
       const wait = limiter.take(principal.keyId ?? "local");
       if (wait > 0) {
@@ -242,7 +271,7 @@ export function createApp(deps: AppDeps): Hono {
       else issues.push(...zodIssues(res.error.issues, "query"));
     }
     if (r.body) {
-      const text = await readBodyText(request, config.maxBodyBytes);
+      const text = await readBodyText(request, config.maxBodyBytes, header);
       if (text.trim() === "") {
         issues.push({ path: "(body)", message: "a JSON body is required" });
       } else {
@@ -283,7 +312,8 @@ export function createApp(deps: AppDeps): Hono {
     app.on(r.method.toUpperCase(), honoPath, async (c) => {
       const started = performance.now();
       const request = c.req.raw;
-      const given = request.headers.get("x-request-id");
+      const header = headerReader(request, (c.env as NodeBindings | undefined)?.incoming);
+      const given = header("x-request-id");
       const requestId = given !== null && REQUEST_ID.test(given) ? given : randomUUID();
       let principal: Principal | undefined;
       let response: Response;
@@ -291,6 +321,7 @@ export function createApp(deps: AppDeps): Hono {
         const result = await run(
           r,
           request,
+          header,
           c.req.param() as Record<string, string>,
           () => c.req.query(),
           requestId,
@@ -298,11 +329,21 @@ export function createApp(deps: AppDeps): Hono {
             principal = p;
           },
         );
-        if (result instanceof Response) {
+        if (result instanceof JsonReply) {
+          response = jsonResponse(result.text, result.status, {
+            ...result.headers,
+            "x-request-id": requestId,
+            ...(state.draining && { connection: "close" }),
+          });
+        } else if (result instanceof Response) {
           response = result;
           response.headers.set("x-request-id", requestId);
+          if (state.draining) response.headers.set("connection", "close");
         } else {
-          response = json(result, 200, { "x-request-id": requestId });
+          response = jsonResponse(JSON.stringify(result), 200, {
+            "x-request-id": requestId,
+            ...(state.draining && { connection: "close" }),
+          });
         }
       } catch (error) {
         const apiError = toApiError(error);
@@ -314,12 +355,12 @@ export function createApp(deps: AppDeps): Hono {
             error: error instanceof Error ? (error.stack ?? error.message) : String(error),
           });
         }
-        response = json(errorJson(apiError, requestId), apiError.status, {
+        response = jsonResponse(JSON.stringify(errorJson(apiError, requestId)), apiError.status, {
           ...apiError.headers,
           "x-request-id": requestId,
+          ...(state.draining && { connection: "close" }),
         });
       }
-      if (state.draining) response.headers.set("connection", "close");
       const seconds = (performance.now() - started) / 1000;
       metrics.request(r.method, r.path, response.status, seconds);
       logger.log("info", "request", {
@@ -377,10 +418,12 @@ export function createApp(deps: AppDeps): Hono {
     if (ui) return ui;
     const requestId = randomUUID();
     metrics.request(c.req.method.toLowerCase(), "unmatched", 404, 0);
-    return json(
-      errorJson(
-        new ApiError("ROUTE_NOT_FOUND", `no route ${c.req.method} ${c.req.path}; see /docs`),
-        requestId,
+    return jsonResponse(
+      JSON.stringify(
+        errorJson(
+          new ApiError("ROUTE_NOT_FOUND", `no route ${c.req.method} ${c.req.path}; see /docs`),
+          requestId,
+        ),
       ),
       404,
       { "x-request-id": requestId },
@@ -389,7 +432,9 @@ export function createApp(deps: AppDeps): Hono {
   app.onError((error, c) => {
     const requestId = randomUUID();
     logger.log("error", "unhandled", { requestId, path: c.req.path, error: String(error) });
-    return json(errorJson(toApiError(error), requestId), 500, { "x-request-id": requestId });
+    return jsonResponse(JSON.stringify(errorJson(toApiError(error), requestId)), 500, {
+      "x-request-id": requestId,
+    });
   });
   return app;
 }

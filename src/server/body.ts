@@ -5,20 +5,32 @@ function tooLarge(limit: number): ApiError {
   return new ApiError("PAYLOAD_TOO_LARGE", `the request body is larger than the limit of ${limit} bytes`);
 }
 
+/** A request header by lower-case name (null when absent). */
+export type HeaderReader = (name: string) => string | null;
+
 /** Rejects at once when the declared length is over the limit, before reading anything. */
-export function checkDeclaredLength(request: Request, limit: number): void {
-  const declared = request.headers.get("content-length");
+export function checkDeclaredLength(request: Request, limit: number, header?: HeaderReader): void {
+  const declared = header ? header("content-length") : request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
 }
 
-/** The whole body as text, failing with 413 as soon as it passes `limit` bytes. */
-export async function readBodyText(request: Request, limit: number): Promise<string> {
-  checkDeclaredLength(request, limit);
+/**
+ * The whole body as text, failing with 413 as soon as it passes `limit` bytes. `header` reads request headers
+ * (the router passes one that reads Node's parsed headers without building a Headers object).
+ */
+export async function readBodyText(
+  request: Request,
+  limit: number,
+  header: HeaderReader = (name) => request.headers.get(name),
+): Promise<string> {
+  const declared = header("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   // With a declared length already checked, text() lets @hono/node-server read the socket directly; going
   // through request.body would build a web stream per request, several times slower.
-  if (request.headers.get("content-length") !== null) {
+  if (declared !== null) {
     const text = await request.text();
-    if (Buffer.byteLength(text) > limit) throw tooLarge(limit);
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8: short texts need no byte count.
+    if (text.length * 3 > limit && Buffer.byteLength(text) > limit) throw tooLarge(limit);
     return text;
   }
   if (!request.body) return "";

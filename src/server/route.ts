@@ -105,8 +105,32 @@ export function route<
   return r as unknown as Route;
 }
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const;
 
-export function json(value: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(value), { status, headers: { ...JSON_HEADERS, ...headers } });
+/**
+ * A handler's JSON answer, already serialized, with its status and any headers of its own; the router adds
+ * `content-type` and `x-request-id` when it builds the one Response. (Setting a header on a finished Response
+ * would turn @hono/node-server's plain header object into a Headers instance on every request.)
+ */
+export class JsonReply {
+  constructor(
+    readonly text: string,
+    readonly status = 200,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
+/** Serializes `value` as the answer. */
+export function json(value: unknown, status = 200, headers: Record<string, string> = {}): JsonReply {
+  return new JsonReply(JSON.stringify(value), status, headers);
+}
+
+/** An answer serialized earlier (a cached text), sent as it is. */
+export function jsonText(text: string, status = 200, headers: Record<string, string> = {}): JsonReply {
+  return new JsonReply(text, status, headers);
+}
+
+/** The Response of a JSON text. */
+export function jsonResponse(text: string, status: number, headers: Record<string, string>): Response {
+  return new Response(text, { status, headers: { ...JSON_HEADERS, ...headers } });
 }

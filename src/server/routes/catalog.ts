@@ -5,7 +5,7 @@ import { type ItemSpec, itemSpec, parseItemSpec } from "../../core/classify/spec
 import { ChipGateError } from "../../core/errors.js";
 import { chipHistory } from "../../core/history.js";
 import { zodIssues } from "../errors.js";
-import { type Route, route } from "../route.js";
+import { jsonText, type Route, route } from "../route.js";
 import { idParams, intParam, isoDate, modeParam, today } from "./common.js";
 
 const classifyBody = z
@@ -49,9 +49,6 @@ function classifiedCatalogChips(rules: object): Map<string, string> {
 function remember(cache: Map<string, string>, key: string, text: string): void {
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, text);
-}
-function jsonText(text: string): Response {
-  return new Response(text, { headers: { "content-type": "application/json; charset=utf-8" } });
 }
 
 export const catalogRoutes: Route[] = [

@@ -12,7 +12,7 @@ import { ageInDays, importScreeningList, resultJson } from "../../node/screening
 import { bodyStream } from "../body.js";
 import { ApiError, toApiError } from "../errors.js";
 import type { Metrics } from "../metrics.js";
-import { json, type Route, route } from "../route.js";
+import { json, jsonText, type Route, route } from "../route.js";
 import { ScreenCache } from "../screen-cache.js";
 import type { LoadedData } from "../state.js";
 
@@ -130,7 +130,7 @@ export const screeningRoutes: Route[] = [
         cached = { text, band: r.band };
         texts.set(key, cached);
       }
-      return new Response(cached.text, { headers: { "content-type": "application/json; charset=utf-8" } });
+      return jsonText(cached.text);
     },
   }),
   route({
