@@ -1,5 +1,5 @@
 import { type CslRecord, splitCslList } from "./csl.js";
-import { deletions } from "./distance.js";
+import { boundedEditDistance, deletions } from "./distance.js";
 import { expandListedName } from "./names.js";
 import { isGenericWord } from "./normalize/generic.js";
 import type { Origin } from "./normalize/han.js";
@@ -57,7 +57,8 @@ export interface ScreeningIndex {
   readonly countries: readonly (readonly string[])[];
   /**
    * Words the list itself gives as the same name in another spelling: a record whose name and alias are
-   * the same words but one or two ("Beijing Sensetime Technology" / "Beijing Shangtang Technology").
+   * the same words but one or two ("Beijing Sensetime Technology" / "Beijing Shangtang Technology"); and
+   * abbreviations it spells out, linked to the joined run of words they stand for (see `mineAbbreviations`).
    */
   readonly synonyms: ReadonlyMap<number, readonly number[]>;
 }
@@ -255,13 +256,27 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
 
   const distinctive = new Uint8Array(terms.length);
   for (let t = 0; t < terms.length; t++) distinctive[t] = isDistinctiveTerm(terms[t]!) ? 1 : 0;
+  for (const t of misspelledGenericWords(pending, terms, df, distinctive)) {
+    distinctive[t] = 0;
+    weight[t] = idf[t]! * Math.min(termFactor(terms[t]!), GENERIC_FACTOR);
+    penalty[t] = idf[t]! * Math.min(penaltyFactor(terms[t]!), GENERIC_PENALTY_FACTOR);
+  }
   // People's aliases are other names, not respellings, and vessels and aircraft carry flag countries.
   const organizations = records.map((r) => !/^(individual|vessel|aircraft)$/i.test(r.type.trim()));
-  const synonyms = mineSynonyms(
-    pending.filter((p) => organizations[p.record]),
-    distinctive,
-    terms,
-  );
+  const organizationNames = pending.filter((p) => organizations[p.record]);
+  const synonyms = mineSynonyms(organizationNames, distinctive, terms);
+  for (const [a, runs] of mineAbbreviations(organizationNames, terms)) {
+    for (const r of runs) {
+      for (const [from, to] of [
+        [a, r],
+        [r, a],
+      ] as const) {
+        const list = synonyms.get(from);
+        if (!list) synonyms.set(from, [to]);
+        else if (!list.includes(to)) list.push(to);
+      }
+    }
+  }
   const postingLists: number[][] = terms.map(() => []);
   const names: IndexedName[] = pending.map((p, ni) => {
     const add = (t: number): void => {
@@ -338,6 +353,129 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     countries: records.map(recordCountries),
     synonyms,
   };
+}
+
+/** Shorter rare words one edit from a generic word are as often names ("Centec", "Planet", "Tradex"). */
+const MISSPELLING_MIN_LENGTH = 7;
+/** A rare word at most this often in the list... */
+const MISSPELLING_MAX_DF = 2;
+/** ...one edit from a generic word at least this many times more frequent is taken for its misspelling. */
+const MISSPELLING_RATIO = 10;
+
+/**
+ * List words that are misspellings of generic words ("Shaanxi Aircaft Industry"): they look rare, and so
+ * distinctive, but identify no more than the word they misspell; left distinctive, a query with the
+ * correct spelling would miss them and a query with the same slip would meet them instead of its party.
+ */
+function misspelledGenericWords(
+  pending: readonly { tokens: readonly number[] }[],
+  terms: readonly string[],
+  df: Int32Array,
+  distinctive: Uint8Array,
+): number[] {
+  const singles = new Set<number>();
+  for (const p of pending) for (const t of p.tokens) singles.add(t);
+  const generic = new Map<string, number[]>();
+  const file = (key: string, t: number): void => {
+    const list = generic.get(key);
+    if (list) list.push(t);
+    else generic.set(key, [t]);
+  };
+  for (const t of singles) {
+    const text = terms[t]!;
+    if (text.length < 5 || !isGenericWord(text)) continue;
+    file(text, t);
+    for (const d of deletions(text)) file(d, t);
+  }
+  const out: number[] = [];
+  for (const t of singles) {
+    const text = terms[t]!;
+    if (
+      !distinctive[t] ||
+      text.length < MISSPELLING_MIN_LENGTH ||
+      df[t]! > MISSPELLING_MAX_DF ||
+      /\d/.test(text)
+    )
+      continue;
+    const near = new Set<number>();
+    for (const key of [text, ...deletions(text)]) for (const g of generic.get(key) ?? []) near.add(g);
+    for (const g of near) {
+      if (df[g]! >= MISSPELLING_RATIO * df[t]! && boundedEditDistance(text, terms[g]!, 1) <= 1) {
+        out.push(t);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Most different word runs one abbreviation may stand for before it is taken as ambiguous. */
+const MAX_ABBREVIATION_RUNS = 2;
+
+/**
+ * Abbreviations the list itself spells out: a record named "Aviation Industry Corporation of China" with
+ * the alias "AVIC" says that "avic" stands for the run "aviation industry china" wherever it appears
+ * ("Aviation Industry Corporation of China 612 Institute" is "AVIC 612 Institute"). The abbreviation is
+ * linked to the run's joined term (see `IndexedName.pairs`/`triples`), in both directions.
+ */
+function mineAbbreviations(
+  pending: readonly {
+    record: number;
+    tokens: readonly number[];
+    pairs: readonly number[];
+    triples: readonly number[];
+  }[],
+  terms: readonly string[],
+): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  let start = 0;
+  while (start < pending.length) {
+    let end = start;
+    while (end < pending.length && pending[end]!.record === pending[start]!.record) end++;
+    for (let i = start; i < end; i++) {
+      if (pending[i]!.tokens.length !== 1) continue;
+      const a = pending[i]!.tokens[0]!;
+      const short = terms[a]!;
+      if (short.length < MIN_ACRONYM || short.length > 6 || !/^[a-z]+$/.test(short)) continue;
+      for (let j = start; j < end; j++) {
+        const words = pending[j]!.tokens.map((t) => terms[t]!);
+        for (let from = 0; from < words.length; from++) {
+          for (const [len, runs] of [
+            [2, pending[j]!.pairs],
+            [3, pending[j]!.triples],
+          ] as const) {
+            if (from + len > words.length || !abbreviates(short, words.slice(from, from + len))) continue;
+            const list = out.get(a);
+            const run = runs[from]!;
+            if (!list) out.set(a, [run]);
+            else if (!list.includes(run)) list.push(run);
+          }
+        }
+      }
+    }
+    start = end;
+  }
+  for (const [a, runs] of out) if (runs.length > MAX_ABBREVIATION_RUNS) out.delete(a);
+  return out;
+}
+
+/**
+ * Whether `short` is made of the words' beginnings, in order, one piece per word: their initials, or
+ * initials with one piece of two or three letters ("av" + "i" + "c" for Aviation Industry China).
+ */
+export function abbreviates(short: string, words: readonly string[]): boolean {
+  const walk = (pos: number, w: number, longUsed: boolean): boolean => {
+    if (w === words.length) return pos === short.length;
+    const word = words[w]!;
+    if (!/^[a-z]/.test(word)) return false;
+    for (let len = 1; len <= 3 && len <= word.length && pos + len <= short.length; len++) {
+      if (len > 1 && longUsed) break;
+      if (short.slice(pos, pos + len) !== word.slice(0, len)) break;
+      if (walk(pos + len, w + 1, longUsed || len > 1)) return true;
+    }
+    return false;
+  };
+  return walk(0, 0, false);
 }
 
 /** Most words that may differ between a record's name and alias for them to count as respellings. */

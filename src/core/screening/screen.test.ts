@@ -42,7 +42,17 @@ describe("screenName", () => {
   it("finds a listed party written in Chinese characters and explains how", () => {
     const { hits } = screenName(index, { name: "华为技术有限公司" });
     expect(hits[0]?.id).toBe("hw");
-    expect(hits[0]?.explanation.matches.map((m) => m.how)).toContain("spacing");
+    expect(hits[0]?.band).toBe("match");
+    expect(hits[0]?.explanation.matches).toContainEqual(
+      expect.objectContaining({ query: "huawei", listed: "huawei", how: "translated" }),
+    );
+  });
+  it("joins pinyin syllables that the list writes as one word, and says so", () => {
+    const { hits } = screenName(index, { name: "Hua Wei Technologies" });
+    expect(hits[0]?.id).toBe("hw");
+    expect(hits[0]?.explanation.matches).toContainEqual(
+      expect.objectContaining({ query: "hua wei", listed: "huawei", how: "spacing" }),
+    );
   });
   it("treats legal-form and case variants as the same name", () => {
     const [hit] = screenName(index, { name: "HUAWEI TECH CO LTD" }).hits;
@@ -174,5 +184,73 @@ describe("respellings the list gives in a record's aliases", () => {
       ...filler,
     ]);
     expect(other.synonyms.size).toBe(0);
+  });
+});
+
+describe("abbreviations the list spells out", () => {
+  const own = buildScreeningIndex([
+    record("group", "Quorvant Industry Corporation of Kelvatria, Ltd.", { alt_names: "QUIK" }),
+    record("unit", "Quorvant Industry Corporation of Kelvatria 417 Institute"),
+    ...filler,
+  ]);
+
+  it("reads an abbreviation as the words it stands for in other records, both ways", () => {
+    const short = screenName(own, { name: "QUIK 417 Institute" }).hits[0]!;
+    expect(short.id).toBe("unit");
+    expect(short.band).toBe("match");
+    expect(short.explanation.matches).toContainEqual(
+      expect.objectContaining({ query: "quik", listed: "quorvant industry kelvatria", how: "alias" }),
+    );
+    const long = screenName(own, { name: "Quorvant Industry Corp. of Kelvatria" }).hits.map((h) => h.id);
+    expect(long).toContain("group");
+  });
+
+  it("learns no abbreviation shorter than four letters", () => {
+    const short = buildScreeningIndex([
+      record("g", "Harakat Ul Ansar", { alt_names: "HUA" }),
+      record("u", "Harakat Ul Ansar Brigade"),
+      ...filler,
+    ]);
+    expect(short.synonyms.size).toBe(0);
+  });
+});
+
+describe("misspelled generic words in the list", () => {
+  const aircraftMakers = Array.from({ length: 12 }, (_, i) =>
+    record(`ac${i}`, `${["Orion", "Vega", "Lyra", "Nova"][i % 4]}${i} Aircraft Plant`),
+  );
+  const own = buildScreeningIndex([
+    record("typo", "Shaanxi Aircaft Industry Co., Ltd."),
+    record("uac", "United Aircraft Corporation"),
+    ...aircraftMakers,
+    ...filler,
+  ]);
+
+  it("treats a rare list word one edit from a common generic word as that word, not as a name", () => {
+    const hits = screenName(own, { name: "PJSC United Aircaft Corporation" }).hits;
+    expect(hits[0]?.id).toBe("uac");
+    expect(hits[0]?.explanation.matches).toContainEqual(
+      expect.objectContaining({ query: "aircaft", listed: "aircraft", how: "typo", distance: 1 }),
+    );
+    expect(hits.map((h) => h.id)).not.toContain("typo");
+  });
+
+  it("still finds the record by its own full name", () => {
+    expect(screenName(own, { name: "Shaanxi Aircaft Industry" }).hits[0]?.id).toBe("typo");
+  });
+});
+
+describe("Chinese words the dictionary renders in English", () => {
+  const own = buildScreeningIndex([
+    record("para", "4Paradigm Technology Co., Ltd.", { alt_names: "Fourth Paradigm" }),
+    ...filler,
+  ]);
+
+  it("reads 范式 as paradigm and 第四 as 4, and says the words were translated", () => {
+    const [hit] = screenName(own, { name: "第四范式（北京）技术有限公司" }).hits;
+    expect(hit?.id).toBe("para");
+    expect(hit?.explanation.matches).toContainEqual(
+      expect.objectContaining({ query: "4 paradigm", listed: "4paradigm", how: "spacing" }),
+    );
   });
 });

@@ -7,12 +7,14 @@ export type Band = "match" | "review";
  * - `exact`: same word after normalization (case, diacritics, punctuation, legal forms, plurals);
  * - `spacing`: same letters, split or joined differently ("Hua Wei" / "Huawei", "ZHIPUAI" / "Zhipu AI");
  * - `transliterated`: the query word came from another script (Chinese → pinyin, Cyrillic, Persian);
- * - `translated`: a generic Chinese word rendered in English (技术 → technology);
+ * - `translated`: a Chinese word rendered in English, by the glossary of generic words (技术 → technology)
+ *   or by the CC-CEDICT dictionary (浪潮 → wave, 华为 → huawei);
  * - `phonetic`: a different romanization of the same sounds (Rosoboroneksport / Rosoboronexport);
  * - `typo`: within `distance` edits;
  * - `acronym`: the query word is the initials of the listed name;
  * - `alias`: the list itself gives the query word as another spelling of the listed word, in a record whose
- *   name and alias differ only there ("Shangtang" / "Sensetime").
+ *   name and alias differ only there ("Shangtang" / "Sensetime"), or as the abbreviation of listed words
+ *   (a record named "Aviation Industry Corporation of China" with the alias "AVIC").
  */
 export type MatchHow =
   | "exact"

@@ -1,5 +1,6 @@
 import * as OpenCC from "opencc-js";
 import { pinyin, polyphonic } from "pinyin-pro";
+import { HAN_DICTIONARY_TSV } from "./han-dictionary.js";
 
 /** Where a piece of normalized text came from; the explanation reports it. */
 export type Origin = "input" | "pinyin" | "translated" | "transliterated";
@@ -209,6 +210,30 @@ function ordinalAt(run: string, i: number): { value: number; length: number } | 
   return { value: value + pending, length: j - i };
 }
 
+// Built on first use, like the OpenCC tables: most queries have no Han characters.
+let dictionary: Map<string, string> | undefined;
+const MAX_DICTIONARY_WORD = 6;
+
+/** Chinese words of the CC-CEDICT list and their English rendering (see scripts/build-han-dictionary.ts). */
+function dictionaryWord(text: string): string | undefined {
+  if (!dictionary) {
+    dictionary = new Map();
+    for (const line of HAN_DICTIONARY_TSV.split("\n")) {
+      const tab = line.indexOf("\t");
+      dictionary.set(line.slice(0, tab), line.slice(tab + 1));
+    }
+  }
+  return dictionary.get(text);
+}
+
+function longestDictionaryWord(run: string, at: number): { english: string; length: number } | undefined {
+  for (let len = Math.min(MAX_DICTIONARY_WORD, run.length - at); len >= 2; len--) {
+    const english = dictionaryWord(run.slice(at, at + len));
+    if (english !== undefined) return { english, length: len };
+  }
+  return undefined;
+}
+
 function pinyinSegments(text: string): Segment[] {
   const syllables = pinyin(text, { toneType: "none", type: "array", v: true }) as string[];
   return syllables.map((s) => ({ text: s, origin: "pinyin" as const }));
@@ -238,11 +263,13 @@ function polyphonesOf(text: string, first: number, chosen: readonly Segment[], i
 /**
  * Stage: Chinese characters → Latin. `translate` renders glossary words in English and the rest in
  * pinyin; `pinyin` romanizes everything except legal forms, for lists that spell the generic words
- * in pinyin too ("Haiguang Xinxi Jishu"). The caller scores both readings and keeps the better.
+ * in pinyin too ("Haiguang Xinxi Jishu"); `dictionary` renders glossary words as `translate` does and
+ * the other words that CC-CEDICT knows in English, as a list may give a brand or a translation (浪潮:
+ * Inspur's "Wave", 范式: 4Paradigm's "Fourth Paradigm"). The caller scores the readings and keeps the best.
  */
 export function hanToLatin(
   text: string,
-  mode: "translate" | "alternative" | "pinyin",
+  mode: "translate" | "alternative" | "pinyin" | "dictionary",
   polyphones?: Polyphone[],
 ): Segment[] {
   const simplified = traditionalToSimplified(text);
@@ -282,10 +309,25 @@ export function hanToLatin(
         flushPending();
         if (!LEGAL_SET.has(matched)) {
           if (mode === "pinyin") out.push(...pinyinSegments(matched));
-          else out.push({ text: rendering(HAN_GLOSSARY[matched]!, mode), origin: "translated" });
+          else {
+            const entry = HAN_GLOSSARY[matched]!;
+            out.push({
+              text: rendering(entry, mode === "alternative" ? mode : "translate"),
+              origin: "translated",
+            });
+          }
         }
         i += matched.length;
         continue;
+      }
+      if (mode === "dictionary") {
+        const found = longestDictionaryWord(run, i);
+        if (found) {
+          flushPending();
+          out.push({ text: found.english, origin: "translated" });
+          i += found.length;
+          continue;
+        }
       }
       const ch = run[i]!;
       // Administrative suffixes (福建省, 上海市) are not part of the name in the lists.

@@ -8,11 +8,15 @@ describe("normalizeName", () => {
     expect(tokens("HUAWEI TECH CO LTD")).toEqual(tokens("Huawei Technologies Company Limited"));
     expect(tokens("4Paradigm Technology Limited Company")).toEqual(tokens("4Paradigm Technology Co., Ltd."));
   });
-  it("gives Chinese input a glossary reading and a pinyin reading", () => {
+  it("gives Chinese input a glossary reading, a pinyin reading and a dictionary reading", () => {
     expect(tokens("華為技術有限公司")).toEqual([
       ["hua", "wei", "technology"],
       ["hua", "wei", "ji", "shu"],
+      ["huawei", "technology"],
     ]);
+    expect(tokens("浪潮电子信息产业股份有限公司").map((t) => t.join(" "))).toContain(
+      "wave electronic information industry",
+    );
   });
   it("adds readings for the other pronunciations of polyphonic characters, a bounded number", () => {
     const readings = tokens("江西洪都航空工业集团有限责任公司").map((t) => t.join(" "));

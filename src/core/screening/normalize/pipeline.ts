@@ -99,7 +99,12 @@ export function normalizeName(input: string): NormalizedName[] {
   if (hasHan(text)) {
     const polyphones: Polyphone[] = [];
     const translated = hanToLatin(text, "translate", polyphones);
-    readings = [translated, hanToLatin(text, "alternative"), hanToLatin(text, "pinyin")];
+    readings = [
+      translated,
+      hanToLatin(text, "alternative"),
+      hanToLatin(text, "pinyin"),
+      hanToLatin(text, "dictionary"),
+    ];
     // Other readings of polyphonic characters in the romanized (non-glossary) part, one change per
     // reading and a bounded number of them: 洪都 is "hong du" as well as "hong dou".
     for (const p of polyphones.slice(0, MAX_POLYPHONE_READINGS)) {

@@ -29,6 +29,8 @@ china russia iran korea syria pakistan india belarus ukraine turkey emirates ara
 america kingdom germany france japan venezuela cuba afghanistan iraq lebanon yemen libya sudan
 burma myanmar kazakhstan uzbekistan kyrgyzstan armenia georgia azerbaijan israel
 northern southern eastern western north south east west central
+northeast northwest southeast southwest
+asia africa african europe european america american americas continent
 republic islamic people democratic federation
 `;
 
