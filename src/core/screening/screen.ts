@@ -402,7 +402,12 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   const rules: ScoreAdjustment[] = [];
   const spelled = (o: Option, sep: string): string =>
     Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join(sep);
-  const bestDistinctive = lastDistinctive ? spelled(lastDistinctive, "") : "";
+  // Spelled out only when a rule fires: most scored names never need it.
+  let bestDistinctiveLength = 0;
+  if (lastDistinctive) {
+    for (let j = lastDistinctive.lj; j < lastDistinctive.lj + lastDistinctive.llen; j++)
+      bestDistinctiveLength += terms[name.tokens[j]!]!.length;
+  }
   if (score > 0 && name.distinctiveCount > 0) {
     // One distinctive word in common, and each side describes something else with its other words
     // ("Ruixin Display Technology" / "Ruixin Investment", "Volga Instrument Supply" / "Volga Group"):
@@ -411,11 +416,11 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
       distinctivePairs === 1 &&
       listedWords > 0 &&
       freeNonPlace > 0 &&
-      bestDistinctive.length < LONG_WORD &&
+      bestDistinctiveLength < LONG_WORD &&
       score > ONE_WORD_CAP
     ) {
       rules.push({
-        reason: `only "${bestDistinctive}" is distinctive in common, and both names have other words`,
+        reason: `only "${spelled(lastDistinctive!, "")}" is distinctive in common, and both names have other words`,
         delta: ONE_WORD_CAP - score,
       });
       score = ONE_WORD_CAP;
