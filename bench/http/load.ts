@@ -25,6 +25,8 @@ export interface LoadResult {
   total: number;
   non2xx: number;
   errors: number;
+  /** CPU time this load process used, as a share of one core over the run (user + system). */
+  clientCpu: number;
 }
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
@@ -32,6 +34,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const fixed = JSON.stringify(spec.body);
   let n = 0;
   const names = spec.names;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -53,7 +57,9 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       },
     ],
   });
+  const used = process.cpuUsage(cpu);
   return {
+    clientCpu: Math.round(((used.user + used.system) / 1000 / (performance.now() - started)) * 100) / 100,
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
     p90: result.latency.p90,
