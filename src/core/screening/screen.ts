@@ -103,7 +103,8 @@ interface Lookup {
 }
 
 /** Lookups kept per index: order lines repeat the same words ("trading", "shenzhen") all day. */
-const LOOKUP_CACHE_SIZE = 200_000;
+const LOOKUP_CACHE_SIZE = 100_000;
+const NO_LOOKUPS: Lookup[] = [];
 
 /** Every list word one query word, or joined run of words, can stand for. */
 function lookupSpan(
@@ -112,12 +113,16 @@ function lookupSpan(
   joined: boolean,
   origin: Origin | undefined,
 ): Lookup[] {
-  const cache = scratchOf(index).lookups;
-  const key = `${joined ? "+" : origin === "pinyin" ? "p" : origin === "input" || origin === undefined ? "i" : origin[0]}${text}`;
-  const hit = cache.get(key);
+  // Joined runs shorter than four letters are never looked up (see below), so they need no cache entry.
+  if (joined && text.length < 4) return NO_LOOKUPS;
+  // One cache per way of reading the text, keyed by the text itself: no key string to build and hash.
+  const caches = scratchOf(index).lookups;
+  const kind = joined ? 0 : origin === "pinyin" ? 1 : origin === "input" || origin === undefined ? 2 : 3;
+  const cache = caches[kind]!;
+  const hit = cache.get(text);
   if (hit) return hit;
   const out: Lookup[] = [];
-  if (!joined || text.length >= 4) {
+  {
     const exact = index.termIds.get(text);
     if (exact !== undefined) {
       out.push({
@@ -167,7 +172,7 @@ function lookupSpan(
     }
   }
   if (cache.size >= LOOKUP_CACHE_SIZE) cache.clear();
-  cache.set(key, out);
+  cache.set(text, out);
   return out;
 }
 
@@ -504,7 +509,10 @@ interface Scratch {
   touched: Int32Array;
   keys: Float64Array;
   addressWords: Map<number, Set<string>>;
-  lookups: Map<string, Lookup[]>;
+  /** Lookups per way of reading a text: joined run, pinyin, as written, transliterated or translated. */
+  lookups: Map<string, Lookup[]>[];
+  /** `IndexedName.mass` per name, packed: ranking candidates reads it for every name a query touches. */
+  nameMass: Float64Array;
 }
 
 const scratch = new WeakMap<ScreeningIndex, Scratch>();
@@ -518,7 +526,8 @@ function scratchOf(index: ScreeningIndex): Scratch {
       touched: new Int32Array(n),
       keys: new Float64Array(n),
       addressWords: new Map(),
-      lookups: new Map(),
+      lookups: [new Map(), new Map(), new Map(), new Map()],
+      nameMass: Float64Array.from(index.names, (name) => name.mass),
     };
     scratch.set(index, s);
   }
@@ -527,7 +536,7 @@ function scratchOf(index: ScreeningIndex): Scratch {
 
 /** Candidate names for one reading, best first, from the inverted index only. */
 function candidates(index: ScreeningIndex, q: QueryReading): number[] {
-  const { acc, touched, keys } = scratchOf(index);
+  const { acc, touched, keys, nameMass } = scratchOf(index);
   let count = 0;
   // Generic words and places find candidates only for queries with nothing distinctive to look up
   // ("China Aerospace Science and Technology"); otherwise they would touch thousands of names.
@@ -555,18 +564,22 @@ function candidates(index: ScreeningIndex, q: QueryReading): number[] {
       acc[n]! += gain;
     }
   }
-  // Rank by an estimate of the Dice score.
-  const order: number[] = [];
+  // Rank by an estimate of the Dice score, keeping the best few (ties in the order names were touched)
+  // rather than sorting every name touched.
+  const top: number[] = [];
   for (let i = 0; i < count; i++) {
     const n = touched[i]!;
-    const key = acc[n]! / (index.names[n]!.mass + q.mass);
+    const key = acc[n]! / (nameMass[n]! + q.mass);
     acc[n] = 0;
+    if (key < MIN_BOUND) continue;
+    if (top.length === CANDIDATES && key <= keys[top[CANDIDATES - 1]!]!) continue;
     keys[i] = key;
-    if (key >= MIN_BOUND) order.push(i);
+    let at = top.length;
+    while (at > 0 && keys[top[at - 1]!]! < key) at--;
+    top.splice(at, 0, i);
+    if (top.length > CANDIDATES) top.pop();
   }
-  order.sort((a, b) => keys[b]! - keys[a]!);
-  if (order.length > CANDIDATES) order.length = CANDIDATES;
-  return order.map((i) => touched[i]!);
+  return top.map((i) => touched[i]!);
 }
 
 function addressWords(index: ScreeningIndex, record: number): Set<string> {
