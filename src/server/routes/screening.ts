@@ -13,7 +13,6 @@ import { bodyStream } from "../body.js";
 import { ApiError, toApiError } from "../errors.js";
 import type { Metrics } from "../metrics.js";
 import { json, jsonText, type Route, route } from "../route.js";
-import { ScreenCache } from "../screen-cache.js";
 import type { LoadedData } from "../state.js";
 
 const countryCode = z
@@ -84,16 +83,9 @@ function screeningVersion(data: LoadedData) {
   return { hash: v.hash, snapshotDate: v.snapshotDate ?? null, source: v.source };
 }
 
-// Serialized answers of the one-name route, beside the result cache of the same list (a new list, a new cache).
-const texts = new WeakMap<ScreenCache, ScreenCache>();
-function responseTexts(results: ScreenCache): ScreenCache {
-  let cache = texts.get(results);
-  if (!cache) {
-    cache = new ScreenCache(results.capacity);
-    texts.set(results, cache);
-  }
-  return cache;
-}
+// Serialized answers of the one-name route, keyed by the cached result they serialize: one cache lookup per
+// request, and a text goes when its result leaves the cache (or the list, with its cache, is replaced).
+const texts = new WeakMap<object, string>();
 
 /** Screening runs on the event loop; yielding between slices keeps other requests moving during a batch. */
 const SLICE = 64;
@@ -115,22 +107,14 @@ export const screeningRoutes: Route[] = [
     },
     handler({ body, data, deps, requestId }) {
       if (deps.config.logScreenedNames) deps.logger.log("info", "screen", { requestId, name: body.name });
-      const key = data.screenCache.key(body.name, body.country, body.address);
-      const texts = responseTexts(data.screenCache);
-      let cached = texts.get(key) as { text: string; band: string } | undefined;
-      if (cached) {
-        deps.metrics.screening(cached.band as "match" | "review" | "clear");
-      } else {
-        const r = screenOne(data, body, deps.metrics);
-        const text = JSON.stringify({
-          ...r,
-          country: body.country ?? null,
-          screeningData: screeningVersion(data),
-        });
-        cached = { text, band: r.band };
-        texts.set(key, cached);
+      const r = screenOne(data, body, deps.metrics);
+      let text = texts.get(r);
+      if (text === undefined) {
+        // The cache key holds the country, so the country echoed here is the same for every hit of `r`.
+        text = JSON.stringify({ ...r, country: body.country ?? null, screeningData: screeningVersion(data) });
+        if (data.screenCache.capacity > 0) texts.set(r, text);
       }
-      return jsonText(cached.text);
+      return jsonText(text);
     },
   }),
   route({
