@@ -208,6 +208,8 @@ function screenParties(txn: Transaction, ctx: DecideContext): PartyFacts {
     }
     if (band === "review") facts.reviewHits.push(screening);
   }
+  // Entries that state a license requirement (the Entity List's) govern; list them first.
+  facts.listedMatches.sort((a, b) => Number(!a.requirement) - Number(!b.requirement));
   return facts;
 }
 
