@@ -1,11 +1,12 @@
 import type { AuditRecord } from "../core/audit/types.js";
 import { type DecideContext, decide } from "../core/decide/decide.js";
+import type { Transaction } from "../core/decide/transaction.js";
 import type { Decision } from "../core/decide/types.js";
-import { screenName } from "../core/screening/index.js";
+import { type ScreeningQuery, type ScreeningResult, screenName } from "../core/screening/index.js";
 import type { AuditStore } from "../store/audit-store.js";
 import type { Engine } from "./engine.js";
 import { engineVersion } from "./package-info.js";
-import type { ScreeningDataset } from "./screening/index.js";
+import { ScreenCache, type ScreeningDataset } from "./screening/index.js";
 
 export interface DecisionService {
   /**
@@ -14,7 +15,7 @@ export interface DecisionService {
    */
   decide(
     raw: unknown,
-    options: { actor: string },
+    options: { actor: string; validated?: Transaction },
   ): Promise<{ decision: Decision; auditId: string; record: AuditRecord }>;
 }
 
@@ -25,24 +26,51 @@ export interface DecisionServiceDeps {
   store: AuditStore;
   /** Today's date, the default export date (UTC). */
   today?: () => string;
+  /** Party screenings kept per list for customers that recur (default 10,000; 0 = none). */
+  screenCacheSize?: number;
+}
+
+/** Freezes an explanation tree, so cached screenings can be shared by decisions and encoded once. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
+  const caches = new WeakMap<ScreeningDataset, ScreenCache>();
+  const screenCached = (dataset: ScreeningDataset, query: ScreeningQuery): ScreeningResult => {
+    let cache = caches.get(dataset);
+    if (!cache) {
+      cache = new ScreenCache(deps.screenCacheSize ?? 10_000);
+      caches.set(dataset, cache);
+    }
+    const key = cache.key(query.name, query.country, query.address);
+    let result = cache.get(key) as ScreeningResult | undefined;
+    if (!result) {
+      result = screenName(dataset.index, query);
+      for (const hit of result.hits) deepFreeze(hit.explanation);
+      cache.set(key, result);
+    }
+    return result;
+  };
   return {
-    async decide(raw, { actor }) {
+    async decide(raw, { actor, validated }) {
       const dataset = deps.screening();
       const ctx: DecideContext = {
         rules: deps.engine.rules,
         catalog: deps.engine.catalog,
-        screen: (query) => screenName(dataset.index, query),
+        screen: (query) => screenCached(dataset, query),
         versions: {
           engine: engineVersion,
           ruleData: deps.engine.rules.version,
           screeningData: `csl-sha256:${dataset.version.hash.slice(0, 16)}`,
         },
       };
-      const decision = decide(raw, ctx, { asOf: today() });
+      const decision = decide(raw, ctx, { asOf: today(), ...(validated && { validated }) });
       const record = await deps.store.append({
         kind: "decision",
         actor,

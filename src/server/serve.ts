@@ -145,7 +145,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await new Promise((r) => setImmediate(r));
     const engine = loadEngine();
     const screening = await loadScreeningDataset({ dataDir: options.dataDir });
-    const decisions = createDecisionService({ engine, screening: () => state.data!.screening, store });
+    const decisions = createDecisionService({
+      engine,
+      screening: () => state.data!.screening,
+      store,
+      screenCacheSize: state.screenCacheSize,
+    });
     state.setData(engine, screening, decisions);
     logger.log("info", "ready", {
       ms: Math.round(performance.now() - started),

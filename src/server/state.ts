@@ -1,7 +1,6 @@
 import type { DecisionService } from "../node/decision-service.js";
 import type { Engine } from "../node/engine.js";
-import type { ScreeningDataset } from "../node/screening/index.js";
-import { ScreenCache } from "./screen-cache.js";
+import { ScreenCache, type ScreeningDataset } from "../node/screening/index.js";
 
 /** The decision service of src/node/decision-service.ts. */
 export type Decider = DecisionService;

@@ -476,6 +476,15 @@ describe("data and keys", () => {
       screening: { hash: string; source: string };
     };
     expect(before.screening.source).toBe("bundled");
+    // A party decided before the import is screened again after it, not answered from the old list's cache.
+    const zhipu = { ...transaction, endUser: { name: "Zhipu AI", country: "CN", headquarters: "CN" } };
+    const partyBand = async (): Promise<string | null> => {
+      const res = await s.request("/v1/decisions", { json: zhipu, key: s.key.analyst });
+      return ((await res.json()) as { decision: { parties: { band: string | null }[] } }).decision.parties[0]!
+        .band;
+    };
+    expect(await partyBand()).toBe("match");
+    expect(await partyBand()).toBe("match");
     const broken = await s.request("/v1/data/import", {
       method: "POST",
       body: readFileSync(join(import.meta.dirname, "../fixtures/screening/broken-unknown-column.csv")),
@@ -495,6 +504,7 @@ describe("data and keys", () => {
     };
     expect(after.screening).toMatchObject({ source: "imported", importedFrom: "excerpt.csv" });
     expect(after.screening.hash).not.toBe(before.screening.hash);
+    expect(await partyBand()).toBeNull();
     // Restore the bundled list for the tests that follow in this file.
     const { loadData } = await import("./helpers.js");
     s.state.swapScreening((await loadData()).screening);

@@ -29,6 +29,11 @@ export interface DecideOptions {
   /** Date of the export; the transaction's own `date` wins when given. */
   asOf: string;
   mode?: Mode;
+  /**
+   * The transaction already parsed from `raw` with the `transaction` schema (the HTTP router validates the body
+   * with it); `decide` then does not parse it again.
+   */
+  validated?: Transaction;
 }
 
 export const DISCLAIMER = "ChipGate is a decision-support tool, not legal advice.";
@@ -772,14 +777,17 @@ function decideOnce(
  * A missing input that matters makes the outcome "undetermined", naming it.
  */
 export function decide(raw: unknown, ctx: DecideContext, options: DecideOptions): Decision {
-  const parsed = transactionSchema.safeParse(raw);
-  if (!parsed.success) {
-    assertNoIssues(
-      parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(transaction)", message: i.message })),
-      "transaction",
-    );
+  let txn = options.validated;
+  if (!txn) {
+    const parsed = transactionSchema.safeParse(raw);
+    if (!parsed.success) {
+      assertNoIssues(
+        parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(transaction)", message: i.message })),
+        "transaction",
+      );
+    }
+    txn = parsed.data!;
   }
-  const txn = parsed.data!;
   const asOf = txn.date ?? options.asOf;
   const mode = txn.mode ?? options.mode ?? "as-enforced";
   const parties = screenParties(txn, ctx);

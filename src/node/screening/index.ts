@@ -10,3 +10,4 @@ export {
 export { resultCsv, resultJson, resultText } from "./format.js";
 export { ageInDays } from "./gaps.js";
 export { type CslFileContents, readCslFile } from "./read-csl.js";
+export { ScreenCache } from "./screen-cache.js";

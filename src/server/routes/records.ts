@@ -4,7 +4,7 @@ import { type AuditRecord, canonicalJson, INSTANT_FORMAT } from "../../core/audi
 import { transaction } from "../../core/decide/transaction.js";
 import { ChipGateError } from "../../core/errors.js";
 import { ApiError } from "../errors.js";
-import { json, type Route, route } from "../route.js";
+import { jsonText, type Route, route } from "../route.js";
 import { idParams, intParam } from "./common.js";
 
 const instant = z.string().min(1).max(40).meta({ description: INSTANT_FORMAT });
@@ -50,24 +50,26 @@ export const recordRoutes: Route[] = [
         description: "`{id, decision, record: {seq, recordedAt, hash, prevHash}}`; `Location` names it.",
       },
     },
-    async handler({ rawJson, data, principal, deps }) {
+    async handler({ rawJson, body, data, principal, deps }) {
       if (!data.decisions) {
         throw new ApiError("NOT_READY", "the decision engine is not available in this build");
       }
-      // The body passed validation with the same schema; the trail records it as sent, not as parsed.
-      const { decision, auditId, record } = await data.decisions.decide(rawJson, { actor: principal.actor });
+      // The body passed validation with the same schema, so the decision does not parse it again; the trail
+      // records it as sent, not as parsed.
+      const { decision, auditId, record } = await data.decisions.decide(rawJson, {
+        actor: principal.actor,
+        validated: body,
+      });
       deps.metrics.decision(decision.outcome);
-      return json(
-        {
-          id: auditId,
-          decision,
-          record: {
-            seq: record.seq,
-            recordedAt: record.recordedAt,
-            hash: record.hash,
-            prevHash: record.prevHash,
-          },
-        },
+      const placement = {
+        seq: record.seq,
+        recordedAt: record.recordedAt,
+        hash: record.hash,
+        prevHash: record.prevHash,
+      };
+      // The decision as recorded: its canonical text was made for the hash, so it is not serialized again.
+      return jsonText(
+        `{"id":${JSON.stringify(auditId)},"decision":${canonicalJson(record.output)},"record":${JSON.stringify(placement)}}`,
         201,
         { location: `/v1/decisions/${encodeURIComponent(auditId)}` },
       );

@@ -1,7 +1,7 @@
 /**
  * Least-recently-used results per (name, country, address) for one screening list. Orders and customers
  * recur, and a result depends only on the query and the list, so a repeat is answered without scoring.
- * A new list gets a new cache (ServerState.swapScreening).
+ * A new list gets a new cache (ServerState.swapScreening; the decision service keeps one per list).
  */
 export class ScreenCache {
   private readonly map = new Map<string, unknown>();
