@@ -346,8 +346,8 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     first ??= o;
     if (!explain) continue;
     const m: TokenMatch = {
-      query: q.tokens.slice(o.qi, o.qi + o.qlen).join(" "),
-      listed: Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join(" "),
+      query: o.qlen === 1 ? q.tokens[o.qi]! : q.tokens.slice(o.qi, o.qi + o.qlen).join(" "),
+      listed: spell(terms, name.tokens, o.lj, o.llen, " "),
       how: o.how,
       similarity: round(o.sim),
       weight: round(lm),
@@ -405,8 +405,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   }
   const raw = score;
   const rules: ScoreAdjustment[] = [];
-  const spelled = (o: Option, sep: string): string =>
-    Array.from(name.tokens.subarray(o.lj, o.lj + o.llen), (t) => terms[t]!).join(sep);
+  const spelled = (o: Option, sep: string): string => spell(terms, name.tokens, o.lj, o.llen, sep);
   // Spelled out only when a rule fires: most scored names never need it.
   let bestDistinctiveLength = 0;
   if (lastDistinctive) {
@@ -455,6 +454,19 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     }
   }
   return { score, raw, rules, matches, unmatchedListed, unmatchedQuery, freeQuery };
+}
+
+/** The words `tokens[from .. from + length)` joined by `sep`. */
+function spell(
+  terms: readonly string[],
+  tokens: Int32Array,
+  from: number,
+  length: number,
+  sep: string,
+): string {
+  let out = terms[tokens[from]!]!;
+  for (let j = from + 1; j < from + length; j++) out += sep + terms[tokens[j]!]!;
+  return out;
 }
 
 /** Score a one-distinctive-word match is capped at (below review) when both names say more. */
