@@ -105,6 +105,7 @@ interface Lookup {
 /** Lookups kept per index: order lines repeat the same words ("trading", "shenzhen") all day. */
 const LOOKUP_CACHE_SIZE = 100_000;
 const NO_LOOKUPS: Lookup[] = [];
+const ALL_DIGITS = /^\d+$/;
 
 /** Every list word one query word, or joined run of words, can stand for. */
 function lookupSpan(
@@ -136,8 +137,9 @@ function lookupSpan(
       }
     }
     // Short words meet other short words by chance, and one pinyin syllable is one edit from dozens of
-    // others (hang / fang): only exact spellings count for them.
-    if (text.length >= 4 && (joined || origin !== "pinyin")) {
+    // others (hang / fang): only exact spellings count for them. A number one digit off is another number,
+    // and has no sound to respell.
+    if (text.length >= 4 && (joined || origin !== "pinyin") && !ALL_DIGITS.test(text)) {
       const phonetic = new Set<number>();
       const key = phoneticKey(text);
       forEachInTable(index.byKey, hashString(key), (t) => {
