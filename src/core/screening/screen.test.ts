@@ -254,3 +254,19 @@ describe("Chinese words the dictionary renders in English", () => {
     );
   });
 });
+
+describe("numbers in names", () => {
+  const own = buildScreeningIndex([
+    record("v1", "Kelvatria Star 8672", { type: "Vessel" }),
+    record("v2", "Kelvatria Star 8679", { type: "Vessel" }),
+    ...filler,
+  ]);
+
+  it("reads a number one digit off as another number, not a typo", () => {
+    const hits = screenName(own, { name: "Kelvatria Star 8679" }).hits;
+    expect(hits[0]?.id).toBe("v2");
+    const other = hits.find((h) => h.id === "v1");
+    expect(other === undefined || other.band === "review").toBe(true);
+    expect(other?.explanation.matches.some((m) => m.how === "typo")).not.toBe(true);
+  });
+});
