@@ -106,6 +106,7 @@ interface Lookup {
 const LOOKUP_CACHE_SIZE = 100_000;
 const NO_LOOKUPS: Lookup[] = [];
 const ALL_DIGITS = /^\d+$/;
+const HAS_DIGIT = /\d/;
 
 /** Every list word one query word, or joined run of words, can stand for. */
 function lookupSpan(
@@ -137,9 +138,15 @@ function lookupSpan(
       }
     }
     // Short words meet other short words by chance, and one pinyin syllable is one edit from dozens of
-    // others (hang / fang): only exact spellings count for them. A number one digit off is another number,
-    // and has no sound to respell.
-    if (text.length >= 4 && (joined || origin !== "pinyin") && !ALL_DIGITS.test(text)) {
+    // others (hang / fang): only exact spellings count for them. So do numbers: one digit off is another
+    // number (FU YUAN YU 8672 / 8679), and digits have no sound to respell, joined to words or not. (A code's
+    // letters may still carry a typo: 4Paraidgm.)
+    if (
+      text.length >= 4 &&
+      (joined || origin !== "pinyin") &&
+      !ALL_DIGITS.test(text) &&
+      !(joined && HAS_DIGIT.test(text))
+    ) {
       const phonetic = new Set<number>();
       const key = phoneticKey(text);
       forEachInTable(index.byKey, hashString(key), (t) => {
