@@ -2,6 +2,7 @@
  * The load generator of `npm run bench:http`, run as its own process so it does not share an event loop
  * (or a core's worth of scheduling) with the server it measures. Prints one JSON result on stdout.
  */
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 export interface LoadSpec {
@@ -12,8 +13,12 @@ export interface LoadSpec {
   seconds: number;
   /** A fixed JSON body, or the name of a generated one. */
   body: unknown;
-  /** Rotate `name` over these (repeat customers), or make each name unique ("unique"). */
-  names?: string[] | "unique";
+  /**
+   * Rotate `name` over these (repeat customers), or take each name once, in order, from a file of one name per
+   * line from line `from` on (`{ file, from }`: the caller writes more names than its runs send, and moves
+   * `from` past the names each run sent).
+   */
+  names?: string[] | { file: string; from: number };
 }
 
 export interface LoadResult {
@@ -32,8 +37,14 @@ export interface LoadResult {
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const headers = { authorization: `Bearer ${spec.key}`, "content-type": "application/json" };
   const fixed = JSON.stringify(spec.body);
-  let n = 0;
-  const names = spec.names;
+  let n = Array.isArray(spec.names) ? 0 : (spec.names?.from ?? 0);
+  const names = Array.isArray(spec.names)
+    ? spec.names
+    : spec.names
+      ? readFileSync(spec.names.file, "utf8")
+          .split("\n")
+          .filter((l) => l !== "")
+      : undefined;
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await autocannon({
@@ -49,8 +60,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         ...(names !== undefined && {
           setupRequest: (request) => {
             const i = n++;
-            const name =
-              names === "unique" ? `Northwind Trading ${i} Holdings Ltd` : names[i % names.length]!;
+            const name = names[i % names.length]!;
             return { ...request, body: JSON.stringify({ ...(spec.body as object), name }) };
           },
         }),
