@@ -29,6 +29,7 @@ interface ServeFlags {
   logLevel: string;
   logScreenedNames?: boolean;
   screenCache: string;
+  screenThread?: boolean;
 }
 
 interface StoreFlags {
@@ -74,6 +75,10 @@ export function registerServerCommands(program: Command): void {
       "also log the names being screened (off by default: they are personal data)",
     )
     .option("--screen-cache <n>", "screening results kept for repeated names, 0 = none", "10000")
+    .option(
+      "--no-screen-thread",
+      "screen names on the server's own thread, not on a second one with its own copy of the list",
+    )
     .action(
       action(async (flags: ServeFlags) => {
         if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) {
@@ -97,6 +102,7 @@ export function registerServerCommands(program: Command): void {
           logLevel: flags.logLevel as (typeof LOG_LEVELS)[number],
           logScreenedNames: flags.logScreenedNames === true,
           screenCacheSize: wholeNumber("--screen-cache", flags.screenCache, 0, 10_000_000),
+          screenThread: flags.screenThread !== false,
           shutdownTimeoutMs: 30_000,
         });
         await new Promise<void>((resolve) => {

@@ -16,6 +16,7 @@ export class Metrics {
   private readonly latency = new Map<string, Histogram>();
   private readonly screenings = new Map<string, number>();
   private readonly decisions = new Map<string, number>();
+  private onThread = 0;
   private readonly started = Date.now();
 
   request(method: string, route: string, status: number, seconds: number): void {
@@ -39,6 +40,11 @@ export class Metrics {
 
   screening(result: "match" | "review" | "clear", n = 1): void {
     this.screenings.set(result, (this.screenings.get(result) ?? 0) + n);
+  }
+
+  /** A name screened on the screening thread rather than the server's own. */
+  screenedOnThread(): void {
+    this.onThread++;
   }
 
   decision(outcome: string): void {
@@ -76,6 +82,9 @@ export class Metrics {
     for (const result of ["match", "review", "clear"]) {
       out.push(`chipgate_screenings_total{result="${result}"} ${this.screenings.get(result) ?? 0}`);
     }
+    out.push("# HELP chipgate_screenings_on_thread_total Of those, names screened on the screening thread.");
+    out.push("# TYPE chipgate_screenings_on_thread_total counter");
+    out.push(`chipgate_screenings_on_thread_total ${this.onThread}`);
     out.push("# HELP chipgate_decisions_total Decisions recorded in the audit trail, by outcome.");
     out.push("# TYPE chipgate_decisions_total counter");
     for (const [outcome, n] of this.decisions) {

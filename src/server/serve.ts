@@ -3,7 +3,7 @@ import { serve } from "@hono/node-server";
 import { ChipGateError } from "../core/errors.js";
 import { createDecisionService } from "../node/decision-service.js";
 import { loadEngine } from "../node/engine.js";
-import { loadScreeningDataset } from "../node/screening/index.js";
+import { loadScreeningDataset, type ScreenThread, startScreenThread } from "../node/screening/index.js";
 import { type AuditStore, openAuditStore } from "../store/index.js";
 import { createApp } from "./app.js";
 import { type KeyStore, openKeyStore } from "./keys/key-store.js";
@@ -25,6 +25,8 @@ export interface ServeOptions {
   logLevel: LogLevel;
   logScreenedNames: boolean;
   screenCacheSize: number;
+  /** Screen names the cache does not hold on a second thread with its own copy of the list (default true). */
+  screenThread?: boolean;
   /** How long shutdown waits for requests in flight before closing their connections. */
   shutdownTimeoutMs: number;
   logger?: Logger;
@@ -139,10 +141,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     );
   }
 
+  let screenThread: ScreenThread | undefined;
   const loaded = (async () => {
     const started = performance.now();
     // Let the listening socket answer /healthz before the synchronous part of loading runs.
     await new Promise((r) => setImmediate(r));
+    // The thread loads its copy of the list while this thread loads its own.
+    screenThread = options.screenThread === false ? undefined : startScreenThread(options.dataDir);
     const engine = loadEngine();
     const screening = await loadScreeningDataset({ dataDir: options.dataDir });
     const decisions = createDecisionService({
@@ -151,7 +156,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       store,
       screenCacheSize: state.screenCacheSize,
     });
-    state.setData(engine, screening, decisions);
+    state.setData(engine, screening, decisions, screenThread);
     logger.log("info", "ready", {
       ms: Math.round(performance.now() - started),
       ruleData: engine.rules.version,
@@ -175,6 +180,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await closed;
       clearTimeout(timer);
       await loaded;
+      await screenThread?.close();
       await store.close();
       await keys.close();
       logger.log("info", "stopped");

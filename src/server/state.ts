@@ -1,6 +1,6 @@
 import type { DecisionService } from "../node/decision-service.js";
 import type { Engine } from "../node/engine.js";
-import { ScreenCache, type ScreeningDataset } from "../node/screening/index.js";
+import { ScreenCache, type ScreeningDataset, type ScreenThread } from "../node/screening/index.js";
 
 /** The decision service of src/node/decision-service.ts. */
 export type Decider = DecisionService;
@@ -11,6 +11,8 @@ export interface LoadedData {
   screening: ScreeningDataset;
   screenCache: ScreenCache;
   decisions: Decider | undefined;
+  /** The second thread that screens names the cache does not hold (`/v1/screen`), when there is one. */
+  screenThread?: ScreenThread | undefined;
 }
 
 export class ServerState {
@@ -22,8 +24,19 @@ export class ServerState {
 
   constructor(readonly screenCacheSize: number) {}
 
-  setData(engine: Engine, screening: ScreeningDataset, decisions?: Decider): LoadedData {
-    this.data = { engine, screening, screenCache: new ScreenCache(this.screenCacheSize), decisions };
+  setData(
+    engine: Engine,
+    screening: ScreeningDataset,
+    decisions?: Decider,
+    screenThread?: ScreenThread,
+  ): LoadedData {
+    this.data = {
+      engine,
+      screening,
+      screenCache: new ScreenCache(this.screenCacheSize),
+      decisions,
+      screenThread,
+    };
     return this.data;
   }
 
@@ -31,5 +44,8 @@ export class ServerState {
   swapScreening(screening: ScreeningDataset): void {
     if (!this.data) return;
     this.data = { ...this.data, screening, screenCache: new ScreenCache(this.screenCacheSize) };
+    // The thread loads the list now in the data directory; until it has, its answers (for the old list) are
+    // not used (see the screening routes).
+    this.data.screenThread?.reload();
   }
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -96,6 +96,68 @@ describe("chipgate serve and chipgate keys (real processes)", () => {
     expect(cli(["keys", "revoke", "nope", "--data-dir", dataDir]).status).toBe(2);
     expect(cli(["keys", "create", "--role", "root", "--data-dir", dataDir]).status).toBe(2);
   });
+
+  it("screens on a second thread with the answers of the server's own thread, and follows an import", async () => {
+    const threaded = await startServer(["--data-dir", tempDir()]);
+    const plain = await startServer(["--data-dir", tempDir(), "--no-screen-thread"]);
+    const screen = async (server: Server, name: string, country?: string) => {
+      const res = await fetch(`${server.url}/v1/screen`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name, ...(country && { country }) }),
+      });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const onThread = async (server: Server) => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/^chipgate_screenings_on_thread_total (\d+)$/m.exec(text)?.[1]);
+    };
+    // The thread loads its own copy of the list after the server is ready; until then the server screens.
+    const deadline = Date.now() + 30_000;
+    for (let i = 0; (await onThread(threaded)) === 0; i++) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await screen(threaded, `Warm-up Trading ${i}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const names: [string, string?][] = [
+      ["华为技术有限公司", "CN"],
+      ["HUAWEI TECH CO LTD"],
+      ["Zhipu AI"],
+      ["Beijing Sensetime Technology Development Co., Ltd."],
+      ["Rosoboroneksport"],
+      ["Acme Widgets GmbH", "DE"],
+    ];
+    const before = await onThread(threaded);
+    for (const [name, country] of names) {
+      expect(await screen(threaded, name, country)).toBe(await screen(plain, name, country));
+    }
+    expect(await onThread(threaded)).toBe(before + names.length);
+    expect(await onThread(plain)).toBe(0);
+
+    // After an import the thread's answers (for the old list) are not used until it has loaded the new one.
+    const excerpt = readFileSync(join(import.meta.dirname, "../fixtures/screening/csl-2022-excerpt.csv"));
+    const imported = await fetch(`${threaded.url}/v1/data/import?filename=excerpt.csv`, {
+      method: "POST",
+      body: excerpt,
+    });
+    expect(imported.status).toBe(200);
+    const zhipu = JSON.parse(await screen(threaded, "Zhipu AI Holdings")) as { band: string };
+    expect(zhipu.band).toBe("clear");
+    const later = Date.now() + 30_000;
+    const count = await onThread(threaded);
+    for (let i = 0; (await onThread(threaded)) === count; i++) {
+      expect(Date.now()).toBeLessThan(later);
+      expect((JSON.parse(await screen(threaded, `Zhipu AI Trading ${i}`)) as { band: string }).band).toBe(
+        "clear",
+      );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    threaded.child.kill("SIGTERM");
+    plain.child.kill("SIGTERM");
+    expect(await threaded.exited).toBe(0);
+    expect(await plain.exited).toBe(0);
+  }, 90_000);
 
   it("graceful shutdown: requests in flight complete and every acknowledged decision is in the trail", async () => {
     const dataDir = tempDir();

@@ -18,6 +18,19 @@ export function resultJson(result: ScreeningResult): {
   };
 }
 
+/** The screening band of a whole result: its best hit's, or `clear` without hits. */
+export function resultBand(result: ScreeningResult): "match" | "review" | "clear" {
+  if (result.hits.some((h) => h.band === "match")) return "match";
+  return result.hits.length > 0 ? "review" : "clear";
+}
+
+/** `resultJson` with the band of the whole result: the answer of the HTTP API's screening routes. */
+export function screenedJson(result: ScreeningResult): ReturnType<typeof resultJson> & {
+  band: "match" | "review" | "clear";
+} {
+  return { ...resultJson(result), band: resultBand(result) };
+}
+
 export const CSV_OUT_HEADER = "line,query,country,rank,id,name,list,score,band,explanation\n";
 
 function csvField(v: string | number): string {

@@ -7,7 +7,8 @@ export {
   loadScreeningDataset,
   type ScreeningDataset,
 } from "./dataset.js";
-export { resultCsv, resultJson, resultText } from "./format.js";
+export { resultBand, resultCsv, resultJson, resultText, screenedJson } from "./format.js";
 export { ageInDays } from "./gaps.js";
 export { type CslFileContents, readCslFile } from "./read-csl.js";
 export { ScreenCache } from "./screen-cache.js";
+export { type ScreenThread, startScreenThread, type ThreadAnswer } from "./screen-thread.js";

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { parse } from "csv-parse";
 import { z } from "zod";
-import { screenName } from "../../core/screening/index.js";
+import { type ScreeningQuery, screenName } from "../../core/screening/index.js";
 import { engineVersion } from "../../node/package-info.js";
 import { CSV_OUT_HEADER, resultCsv } from "../../node/screening/format.js";
-import { ageInDays, importScreeningList, resultJson } from "../../node/screening/index.js";
+import { ageInDays, importScreeningList, screenedJson } from "../../node/screening/index.js";
 import { bodyStream } from "../body.js";
 import { ApiError, toApiError } from "../errors.js";
 import type { Metrics } from "../metrics.js";
@@ -51,31 +51,47 @@ const importQuery = z.object({
     .meta({ description: "Name recorded as `importedFrom`; default consolidated.csv." }),
 });
 
-type ScreenJson = ReturnType<typeof resultJson>;
+type ScreenJson = ReturnType<typeof screenedJson>;
 type Query = { name: string; country?: string | undefined; address?: string | undefined };
 
-function bandOf(r: ScreenJson): "match" | "review" | "clear" {
-  if (r.hits.some((h) => h.band === "match")) return "match";
-  return r.hits.length > 0 ? "review" : "clear";
+function screeningQuery(q: Query): ScreeningQuery {
+  return {
+    name: q.name,
+    ...(q.country !== undefined && { country: q.country }),
+    ...(q.address !== undefined && { address: q.address }),
+  };
 }
 
-/** Screens one query through the result cache of the list in force. */
-export function screenOne(data: LoadedData, q: Query, metrics: Metrics): ScreenJson & { band: string } {
+/** Screens one query through the result cache of the list in force, on this thread. */
+export function screenOne(data: LoadedData, q: Query, metrics: Metrics): ScreenJson {
   const key = data.screenCache.key(q.name, q.country, q.address);
-  let r = data.screenCache.get(key) as (ScreenJson & { band: string }) | undefined;
+  let r = data.screenCache.get(key) as ScreenJson | undefined;
   if (!r) {
-    const result = resultJson(
-      screenName(data.screening.index, {
-        name: q.name,
-        ...(q.country !== undefined && { country: q.country }),
-        ...(q.address !== undefined && { address: q.address }),
-      }),
-    );
-    r = { ...result, band: bandOf(result) };
+    r = screenedJson(screenName(data.screening.index, screeningQuery(q)));
     data.screenCache.set(key, r);
   }
-  metrics.screening(r.band as "match" | "review" | "clear");
+  metrics.screening(r.band);
   return r;
+}
+
+/**
+ * `screenOne`, with a name the cache does not hold screened on the screening thread when there is one. The
+ * thread may still hold a list that an import replaced, so its answer counts only when it used the list in
+ * force for this request; otherwise (or while the thread loads, or if it failed) this thread screens.
+ */
+async function screenOneOffThread(data: LoadedData, q: Query, metrics: Metrics): Promise<ScreenJson> {
+  const key = data.screenCache.key(q.name, q.country, q.address);
+  if (data.screenThread && data.screenCache.get(key) === undefined) {
+    const answer = await data.screenThread.screen(screeningQuery(q));
+    if (answer && answer.hash === data.screening.version.hash) {
+      const r = JSON.parse(answer.json) as ScreenJson;
+      data.screenCache.set(key, r);
+      metrics.screening(r.band);
+      metrics.screenedOnThread();
+      return r;
+    }
+  }
+  return screenOne(data, q, metrics);
 }
 
 function screeningVersion(data: LoadedData) {
@@ -105,9 +121,9 @@ export const screeningRoutes: Route[] = [
     responses: {
       200: { description: "`{query, band, hits, screeningData}`; `band` is match, review or clear." },
     },
-    handler({ body, data, deps, requestId }) {
+    async handler({ body, data, deps, requestId }) {
       if (deps.config.logScreenedNames) deps.logger.log("info", "screen", { requestId, name: body.name });
-      const r = screenOne(data, body, deps.metrics);
+      const r = await screenOneOffThread(data, body, deps.metrics);
       let text = texts.get(r);
       if (text === undefined) {
         // The cache key holds the country, so the country echoed here is the same for every hit of `r`.

@@ -1,0 +1,34 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { type ScreeningQuery, screenName } from "../../core/screening/index.js";
+import { loadScreeningDataset, type ScreeningDataset } from "./dataset.js";
+import { screenedJson } from "./format.js";
+
+// The thread of screen-thread.ts: loads the list as the server does, then answers one query per message.
+if (parentPort && workerData?.chipgateScreenThread) {
+  const port = parentPort;
+  const { dataDir } = workerData as { dataDir: string };
+  let dataset: ScreeningDataset | undefined;
+  const load = async (): Promise<void> => {
+    try {
+      dataset = await loadScreeningDataset({ dataDir });
+      port.postMessage({ loaded: dataset.version.hash });
+    } catch {
+      dataset = undefined;
+      port.postMessage({ loaded: null });
+    }
+  };
+  port.on("message", (m: { reload: true } | { id: number; query: ScreeningQuery }) => {
+    if ("reload" in m) {
+      void load();
+      return;
+    }
+    try {
+      if (!dataset) throw new Error("no list loaded");
+      const json = JSON.stringify(screenedJson(screenName(dataset.index, m.query)));
+      port.postMessage({ id: m.id, hash: dataset.version.hash, json });
+    } catch (error) {
+      port.postMessage({ id: m.id, error: String(error) });
+    }
+  });
+  await load();
+}
