@@ -32,6 +32,7 @@ const version = (
 const HAN_WORD = /^\p{Script=Han}{2,6}$/u;
 const SKIP = /\b(surname|variant|abbr|see |CL:|used in|erhua|old|radical|classifier|pr\.|Taiwan pr)/i;
 const MAX_WORDS = 3;
+const ADMINISTRATIVE = /^(Province|Municipality|City|County|District|Prefecture|Region|Autonomous)$/i;
 
 /** The rendering of one sense, or undefined when the sense explains rather than renders. */
 function rendering(sense: string): string | undefined {
@@ -45,19 +46,64 @@ function rendering(sense: string): string | undefined {
   return words.join(" ").toLowerCase();
 }
 
+/**
+ * A proper name is rendered by the capitalized words it starts with, as English lists write it: "Zhejiang
+ * province, abbr. …" → zhejiang, "Midea (brand)" → midea, "the Great Wall" → great wall.
+ */
+function properRendering(sense: string): string | undefined {
+  const words = sense
+    .split(/[,;:(]/)[0]!
+    .trim()
+    .replace(/^the\s+/i, "")
+    .split(/\s+/);
+  const name: string[] = [];
+  for (const w of words) {
+    if (!/^[A-Z][A-Za-z'-]*$/.test(w)) break;
+    name.push(w);
+  }
+  // Lists write "Zhejiang", not "Zhejiang Province" (the Chinese side drops 省 and 市 too).
+  while (name.length > 1 && ADMINISTRATIVE.test(name[name.length - 1]!)) name.pop();
+  if (name.length === 0 || name.length > MAX_WORDS) return undefined;
+  return name.join(" ").toLowerCase();
+}
+
+const bySimplified = new Map<string, CedictEntry[]>();
+for (const e of entries) {
+  const list = bySimplified.get(e.simplified);
+  if (list) list.push(e);
+  else bySimplified.set(e.simplified, [e]);
+}
+
+/** "see 浙江省[Zhe4 jiang1 Sheng3]" (or "see also") points to the entry that explains the word. */
+function referenced(sense: string): CedictEntry[] {
+  const m = /^see (?:also )?([^[|\s]+)(?:\|([^[\s]+))?\[/.exec(sense);
+  if (!m) return [];
+  return bySimplified.get(m[2] ?? m[1]!) ?? [];
+}
+
+function renderEntry(e: CedictEntry, depth = 0): string | undefined {
+  const proper = /^[A-Z]/.test(e.pinyin);
+  for (const sense of e.english) {
+    if (depth === 0) {
+      for (const target of referenced(sense)) {
+        const text = renderEntry(target, 1);
+        if (text) return text;
+      }
+    }
+    const text = proper ? properRendering(sense) : rendering(sense);
+    if (text) return text;
+  }
+  return undefined;
+}
+
 const chosen = new Map<string, { proper: boolean; text: string }>();
 for (const e of entries) {
   if (!HAN_WORD.test(e.simplified)) continue;
   const proper = /^[A-Z]/.test(e.pinyin);
   const previous = chosen.get(e.simplified);
   if (previous && (previous.proper || !proper)) continue;
-  for (const sense of e.english) {
-    const text = rendering(sense);
-    if (text) {
-      chosen.set(e.simplified, { proper, text });
-      break;
-    }
-  }
+  const text = renderEntry(e);
+  if (text) chosen.set(e.simplified, { proper, text });
 }
 
 const lines = [...chosen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([w, r]) => `${w}\t${r.text}`);

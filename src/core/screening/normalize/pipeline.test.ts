@@ -18,6 +18,14 @@ describe("normalizeName", () => {
       "wave electronic information industry",
     );
   });
+  it("renders proper names in the dictionary reading as lists write them", () => {
+    const readings = (s: string) => tokens(s).map((t) => t.join(" "));
+    // "Zhejiang Province", without the administrative word; the rest of the name stays in pinyin.
+    expect(readings("浙江大华技术股份有限公司")).toContain("zhejiang da hua technology");
+    // 哈尔滨 is a "see 哈尔滨市" entry in CC-CEDICT, rendered from the entry it points to.
+    expect(readings("哈尔滨")).toContain("harbin");
+    expect(readings("大疆创新")).toContainEqual(expect.stringMatching(/^dji /));
+  });
   it("adds readings for the other pronunciations of polyphonic characters, a bounded number", () => {
     const readings = tokens("江西洪都航空工业集团有限责任公司").map((t) => t.join(" "));
     expect(readings).toContain("jiang xi hong dou aviation industry group");
