@@ -86,6 +86,7 @@ const HAN_GLOSSARY: Record<string, string> = {
   实业: "industrial",
   航空: "aviation|aeronautics",
   航天: "aerospace",
+  航空航天: "aerospace|aeronautics astronautics",
   科学: "science",
   科工: "science industry",
   工程: "engineering",

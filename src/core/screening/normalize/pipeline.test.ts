@@ -18,6 +18,11 @@ describe("normalizeName", () => {
       "wave electronic information industry",
     );
   });
+  it("reads 航空航天 as aeronautics and astronautics in the alternative reading, 航天 alone as aerospace", () => {
+    const readings = (s: string) => tokens(s).map((t) => t.join(" "));
+    expect(readings("北京航空航天大学")).toContain("beijing aeronautic astronautic university");
+    expect(readings("中国航天科技集团")).toContain("china aerospace science technology group");
+  });
   it("renders proper names in the dictionary reading as lists write them", () => {
     const readings = (s: string) => tokens(s).map((t) => t.join(" "));
     // "Zhejiang Province", without the administrative word; the rest of the name stays in pinyin.
