@@ -270,3 +270,16 @@ describe("numbers in names", () => {
     expect(other?.explanation.matches.some((m) => m.how === "typo")).not.toBe(true);
   });
 });
+
+describe("four-letter names", () => {
+  const own = buildScreeningIndex([record("miea", "MIEA JSC"), record("kret", "KRET"), ...filler]);
+
+  it("are not met by a word one edit away, which is as likely another name", () => {
+    expect(screenName(own, { name: "Midea Group" }).hits).toEqual([]);
+  });
+
+  it("are still met when written as listed", () => {
+    expect(screenName(own, { name: "MIEA" }).hits[0]?.id).toBe("miea");
+    expect(screenName(own, { name: "Kret Group" }).hits[0]?.id).toBe("kret");
+  });
+});

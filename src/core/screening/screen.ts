@@ -411,6 +411,9 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   } else if (k === 1 && terms[name.tokens[0]!]!.length <= 3) {
     // A two- or three-letter name ("HUA", "ROE") meets other words by chance: only the whole query counts.
     if (q.tokens.length !== 1 || first?.how !== "exact") score = 0;
+  } else if (k === 1 && terms[name.tokens[0]!]!.length === 4 && first?.how === "typo") {
+    // A four-letter name one edit from the query word is as likely another name ("MIEA" / "Midea").
+    score = 0;
   }
   const raw = score;
   const rules: ScoreAdjustment[] = [];
