@@ -2,6 +2,7 @@ import type { AuditRecord } from "../core/audit/types.js";
 import { type DecideContext, decide } from "../core/decide/decide.js";
 import type { Transaction } from "../core/decide/transaction.js";
 import type { Decision } from "../core/decide/types.js";
+import { deepFreeze } from "../core/freeze.js";
 import { type ScreeningQuery, type ScreeningResult, screenName } from "../core/screening/index.js";
 import type { AuditStore } from "../store/audit-store.js";
 import type { Engine } from "./engine.js";
@@ -30,15 +31,6 @@ export interface DecisionServiceDeps {
   screenCacheSize?: number;
 }
 
-/** Freezes an explanation tree, so cached screenings can be shared by decisions and encoded once. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
   const caches = new WeakMap<ScreeningDataset, ScreenCache>();
@@ -52,6 +44,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     let result = cache.get(key) as ScreeningResult | undefined;
     if (!result) {
       result = screenName(dataset.index, query);
+      // Shared by the decisions of every repeat of this party, and frozen so canonical JSON encodes it once.
       for (const hit of result.hits) deepFreeze(hit.explanation);
       cache.set(key, result);
     }

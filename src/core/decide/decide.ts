@@ -2,8 +2,10 @@ import { type CatalogChip, findChip } from "../catalog/catalog.js";
 import { type Classification, classify, formatNumber, type Warning } from "../classify/classify.js";
 import type { IcSpec, ItemSpec } from "../classify/spec.js";
 import { assertNoIssues } from "../errors.js";
+import { deepFreeze } from "../freeze.js";
 import { type Citation, type RuleBook, valueAt } from "../rules/rulebook.js";
 import type { Cite, CountrySet, Mode, ReviewPolicyName } from "../rules/schema.js";
+import { bestBand } from "../screening/band.js";
 import type { ScreeningQuery, ScreeningResult } from "../screening/index.js";
 import { type Transaction, type TransactionItem, transaction as transactionSchema } from "./transaction.js";
 import type {
@@ -101,15 +103,6 @@ function summarizeClassification(c: Classification): ClassificationSummary {
   };
 }
 
-/** Freezes a value and everything it holds; shared values then cannot be changed by one caller for another. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 // Catalog specs are shared objects, so batch runs classify each chip once per date and mode. Classifications
 // are read, never mutated, by decide.
 const classifications = new WeakMap<object, Map<string, Classification>>();
@@ -191,7 +184,7 @@ function screenParties(txn: Transaction, ctx: DecideContext): PartyFacts {
     else facts.missingHeadquarters.push(`${role}.headquarters`);
     const result = ctx.screen({ name: party.name, ...(party.country && { country: party.country }) });
     const hits = result.hits.map(({ record: _record, ...hit }) => hit);
-    const band = hits.some((h) => h.band === "match") ? "match" : hits.length ? "review" : null;
+    const band = bestBand(hits);
     const screening: PartyScreening = {
       role,
       name: party.name,

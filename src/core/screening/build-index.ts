@@ -256,7 +256,10 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
 
   const distinctive = new Uint8Array(terms.length);
   for (let t = 0; t < terms.length; t++) distinctive[t] = isDistinctiveTerm(terms[t]!) ? 1 : 0;
-  for (const t of misspelledGenericWords(pending, terms, df, distinctive)) {
+  // Terms that are single words of some name (not only joined pairs, triples or acronyms).
+  const singles = new Uint8Array(terms.length);
+  for (const nm of pending) for (const t of nm.tokens) singles[t] = 1;
+  for (const t of misspelledGenericWords(singles, terms, df, distinctive)) {
     distinctive[t] = 0;
     weight[t] = idf[t]! * Math.min(termFactor(terms[t]!), GENERIC_FACTOR);
     penalty[t] = idf[t]! * Math.min(penaltyFactor(terms[t]!), GENERIC_PENALTY_FACTOR);
@@ -311,8 +314,6 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
   // "ZALA Aero Group" under any romanization. The one-deletion table covers single words only, on their
   // spelling: typos are seen best on the spelling (Sopgho / Sophgo), and joined words rarely carry one.
   if (terms.length >= TERM_SPACE) throw new Error(`screening index: more than ${TERM_SPACE} terms`);
-  const singles = new Uint8Array(terms.length);
-  for (const nm of pending) for (const t of nm.tokens) singles[t] = 1;
   const keyEntries = new Float64Array(terms.length);
   let deletionCount = 0;
   for (let t = 0; t < terms.length; t++) {
@@ -368,29 +369,28 @@ const MISSPELLING_RATIO = 10;
  * correct spelling would miss them and a query with the same slip would meet them instead of its party.
  */
 function misspelledGenericWords(
-  pending: readonly { tokens: readonly number[] }[],
+  singles: Uint8Array,
   terms: readonly string[],
   df: Int32Array,
   distinctive: Uint8Array,
 ): number[] {
-  const singles = new Set<number>();
-  for (const p of pending) for (const t of p.tokens) singles.add(t);
   const generic = new Map<string, number[]>();
   const file = (key: string, t: number): void => {
     const list = generic.get(key);
     if (list) list.push(t);
     else generic.set(key, [t]);
   };
-  for (const t of singles) {
+  for (let t = 0; t < terms.length; t++) {
     const text = terms[t]!;
-    if (text.length < 5 || !isGenericWord(text)) continue;
+    if (!singles[t] || text.length < 5 || !isGenericWord(text)) continue;
     file(text, t);
     for (const d of deletions(text)) file(d, t);
   }
   const out: number[] = [];
-  for (const t of singles) {
+  for (let t = 0; t < terms.length; t++) {
     const text = terms[t]!;
     if (
+      !singles[t] ||
       !distinctive[t] ||
       text.length < MISSPELLING_MIN_LENGTH ||
       df[t]! > MISSPELLING_MAX_DF ||

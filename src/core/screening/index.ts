@@ -1,3 +1,4 @@
+export { bestBand } from "./band.js";
 export { buildScreeningIndex, type IndexedName, type ScreeningIndex } from "./build-index.js";
 export {
   CSL_COLUMNS,

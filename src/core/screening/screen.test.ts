@@ -283,3 +283,13 @@ describe("four-letter names", () => {
     expect(screenName(own, { name: "Kret Group" }).hits[0]?.id).toBe("kret");
   });
 });
+
+describe("explanations of words from other scripts", () => {
+  const own = buildScreeningIndex([record("bmi", "Bank Melli Iran"), ...filler]);
+
+  it("say translated or transliterated as the word came, whatever was screened before", () => {
+    const hows = (name: string) => screenName(own, { name }).hits[0]?.explanation.matches.map((m) => m.how);
+    expect(hows("بانک ملی ایران")).toEqual(["translated", "translated", "translated"]);
+    expect(hows("Банк Мелли Иран")).toEqual(["transliterated", "transliterated", "transliterated"]);
+  });
+});

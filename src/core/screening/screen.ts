@@ -105,6 +105,8 @@ interface Lookup {
 /** Lookups kept per index: order lines repeat the same words ("trading", "shenzhen") all day. */
 const LOOKUP_CACHE_SIZE = 100_000;
 const NO_LOOKUPS: Lookup[] = [];
+/** Lookup cache per origin of a single word; joined runs use cache 0. */
+const LOOKUP_KIND: Record<Origin, number> = { pinyin: 1, input: 2, transliterated: 3, translated: 4 };
 const ALL_DIGITS = /^\d+$/;
 const HAS_DIGIT = /\d/;
 
@@ -117,66 +119,63 @@ function lookupSpan(
 ): Lookup[] {
   // Joined runs shorter than four letters are never looked up (see below), so they need no cache entry.
   if (joined && text.length < 4) return NO_LOOKUPS;
-  // One cache per way of reading the text, keyed by the text itself: no key string to build and hash.
-  const caches = scratchOf(index).lookups;
-  const kind = joined ? 0 : origin === "pinyin" ? 1 : origin === "input" || origin === undefined ? 2 : 3;
-  const cache = caches[kind]!;
+  // One cache per way of reading the text (the lookups and how they are explained differ), keyed by the
+  // text itself: no key string to build and hash.
+  const cache = scratchOf(index).lookups[joined ? 0 : LOOKUP_KIND[origin ?? "input"]]!;
   const hit = cache.get(text);
   if (hit) return hit;
   const out: Lookup[] = [];
-  {
-    const exact = index.termIds.get(text);
-    if (exact !== undefined) {
-      out.push({
-        term: exact,
-        sim: joined ? SIM_SPACING : SIM_EXACT,
-        how: joined ? "spacing" : exactHow(origin),
-        distance: 0,
-      });
-      for (const t of index.synonyms.get(exact) ?? []) {
-        out.push({ term: t, sim: SIM_LIST_RESPELLING, how: "alias", distance: 0 });
-      }
+  const exact = index.termIds.get(text);
+  if (exact !== undefined) {
+    out.push({
+      term: exact,
+      sim: joined ? SIM_SPACING : SIM_EXACT,
+      how: joined ? "spacing" : exactHow(origin),
+      distance: 0,
+    });
+    for (const t of index.synonyms.get(exact) ?? []) {
+      out.push({ term: t, sim: SIM_LIST_RESPELLING, how: "alias", distance: 0 });
     }
-    // Short words meet other short words by chance, and one pinyin syllable is one edit from dozens of
-    // others (hang / fang): only exact spellings count for them. So do numbers: one digit off is another
-    // number (FU YUAN YU 8672 / 8679), and digits have no sound to respell, joined to words or not. (A code's
-    // letters may still carry a typo: 4Paraidgm.)
-    if (
-      text.length >= 4 &&
-      (joined || origin !== "pinyin") &&
-      !ALL_DIGITS.test(text) &&
-      !(joined && HAS_DIGIT.test(text))
-    ) {
-      const phonetic = new Set<number>();
-      const key = phoneticKey(text);
-      forEachInTable(index.byKey, hashString(key), (t) => {
-        const listed = index.terms[t]!;
-        if (t !== exact && listed !== text && phoneticKey(listed) === key) {
-          phonetic.add(t);
-          out.push({ term: t, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
-        }
-      });
-      // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
-      const maxEdits = joined ? 0 : maxEditsFor(text.length);
-      if (maxEdits > 0) {
-        const typos = new Map<number, number>();
-        const consider = (t: number): void => {
-          if (t === exact || phonetic.has(t) || typos.has(t)) return;
-          const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
-          if (distance <= maxEdits) typos.set(t, distance);
-        };
-        // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
-        // shares a one-deletion variant with the query word (or is one).
-        forEachInTable(index.byDeletion, hashString(text), consider);
-        for (const d of deletions(text)) {
-          const t = index.termIds.get(d);
-          if (t !== undefined) consider(t);
-          forEachInTable(index.byDeletion, hashString(d), consider);
-        }
-        for (const [t, distance] of typos) {
-          const sim = typoSimilarity(distance, Math.max(text.length, index.terms[t]!.length));
-          out.push({ term: t, sim, how: "typo", distance });
-        }
+  }
+  // Short words meet other short words by chance, and one pinyin syllable is one edit from dozens of
+  // others (hang / fang): only exact spellings count for them. So do numbers: one digit off is another
+  // number (FU YUAN YU 8672 / 8679), and digits have no sound to respell, joined to words or not. (A code's
+  // letters may still carry a typo: 4Paraidgm.)
+  if (
+    text.length >= 4 &&
+    (joined || origin !== "pinyin") &&
+    !ALL_DIGITS.test(text) &&
+    !(joined && HAS_DIGIT.test(text))
+  ) {
+    const phonetic = new Set<number>();
+    const key = phoneticKey(text);
+    forEachInTable(index.byKey, hashString(key), (t) => {
+      const listed = index.terms[t]!;
+      if (t !== exact && listed !== text && phoneticKey(listed) === key) {
+        phonetic.add(t);
+        out.push({ term: t, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
+      }
+    });
+    // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
+    const maxEdits = joined ? 0 : maxEditsFor(text.length);
+    if (maxEdits > 0) {
+      const typos = new Map<number, number>();
+      const consider = (t: number): void => {
+        if (t === exact || phonetic.has(t) || typos.has(t)) return;
+        const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
+        if (distance <= maxEdits) typos.set(t, distance);
+      };
+      // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
+      // shares a one-deletion variant with the query word (or is one).
+      forEachInTable(index.byDeletion, hashString(text), consider);
+      for (const d of deletions(text)) {
+        const t = index.termIds.get(d);
+        if (t !== undefined) consider(t);
+        forEachInTable(index.byDeletion, hashString(d), consider);
+      }
+      for (const [t, distance] of typos) {
+        const sim = typoSimilarity(distance, Math.max(text.length, index.terms[t]!.length));
+        out.push({ term: t, sim, how: "typo", distance });
       }
     }
   }
@@ -550,7 +549,7 @@ function scratchOf(index: ScreeningIndex): Scratch {
       touched: new Int32Array(n),
       keys: new Float64Array(n),
       addressWords: new Map(),
-      lookups: [new Map(), new Map(), new Map(), new Map()],
+      lookups: [new Map(), new Map(), new Map(), new Map(), new Map()],
       nameMass: Float64Array.from(index.names, (name) => name.mass),
     };
     scratch.set(index, s);

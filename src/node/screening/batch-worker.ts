@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { type ScreeningResult, screenName } from "../../core/screening/index.js";
+import { bestBand, type ScreeningResult, screenName } from "../../core/screening/index.js";
 import { loadScreeningDataset } from "./dataset.js";
 import { resultCsv, resultJson } from "./format.js";
 
@@ -57,8 +57,9 @@ export function screenChunk(
       if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
     }
     memo.set(key, result);
-    if (result.hits.length === 0) clear++;
-    else if (result.hits[0]!.band === "match") match++;
+    const band = bestBand(result.hits);
+    if (band === null) clear++;
+    else if (band === "match") match++;
     else review++;
     text +=
       format === "csv"

@@ -1,4 +1,4 @@
-import type { ScreeningHit, ScreeningResult } from "../../core/screening/index.js";
+import { bestBand, type ScreeningHit, type ScreeningResult } from "../../core/screening/index.js";
 
 /** The public JSON shape of one screened query (`--json`, `.jsonl` output): the record itself stays out. */
 export function resultJson(result: ScreeningResult): {
@@ -18,17 +18,11 @@ export function resultJson(result: ScreeningResult): {
   };
 }
 
-/** The screening band of a whole result: its best hit's, or `clear` without hits. */
-export function resultBand(result: ScreeningResult): "match" | "review" | "clear" {
-  if (result.hits.some((h) => h.band === "match")) return "match";
-  return result.hits.length > 0 ? "review" : "clear";
-}
-
-/** `resultJson` with the band of the whole result: the answer of the HTTP API's screening routes. */
+/** `resultJson` with the band of the whole result (`clear` without hits): the HTTP API's screening answer. */
 export function screenedJson(result: ScreeningResult): ReturnType<typeof resultJson> & {
   band: "match" | "review" | "clear";
 } {
-  return { ...resultJson(result), band: resultBand(result) };
+  return { ...resultJson(result), band: bestBand(result.hits) ?? "clear" };
 }
 
 export const CSV_OUT_HEADER = "line,query,country,rank,id,name,list,score,band,explanation\n";

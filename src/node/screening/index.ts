@@ -7,7 +7,7 @@ export {
   loadScreeningDataset,
   type ScreeningDataset,
 } from "./dataset.js";
-export { resultBand, resultCsv, resultJson, resultText, screenedJson } from "./format.js";
+export { resultCsv, resultJson, resultText, screenedJson } from "./format.js";
 export { ageInDays } from "./gaps.js";
 export { type CslFileContents, readCslFile } from "./read-csl.js";
 export { ScreenCache } from "./screen-cache.js";

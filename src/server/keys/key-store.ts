@@ -10,6 +10,16 @@ import { DEFAULT_DATA_DIR, sqliteAuditFile } from "../../store/index.js";
 export const roles = ["viewer", "analyst", "admin"] as const;
 export type Role = (typeof roles)[number];
 
+/** The key table, the same SQL for SQLite and PostgreSQL. */
+const KEYS_TABLE = `CREATE TABLE IF NOT EXISTS chipgate_api_keys (
+  id TEXT PRIMARY KEY,
+  name TEXT,
+  role TEXT NOT NULL CHECK (role IN (${roles.map((r) => `'${r}'`).join(", ")})),
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+)`;
+
 /** What is kept about a key: never the key itself, only its SHA-256. */
 export interface ApiKeyInfo {
   id: string;
@@ -93,14 +103,7 @@ export function openSqliteKeyStore(file: string): KeyStore {
   db.pragma("busy_timeout = 10000");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
-  db.exec(`CREATE TABLE IF NOT EXISTS chipgate_api_keys (
-    id TEXT PRIMARY KEY,
-    name TEXT,
-    role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
-    key_hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
-  )`);
+  db.exec(KEYS_TABLE);
   const insert = db.prepare(
     "INSERT INTO chipgate_api_keys (id, name, role, key_hash, created_at) VALUES (?, ?, ?, ?, ?)",
   );
@@ -159,14 +162,7 @@ export async function openPostgresKeyStore(databaseUrl: string): Promise<KeyStor
     // Two servers starting together would race on CREATE TABLE IF NOT EXISTS; the lock makes them take turns.
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(hashtext('chipgate_api_keys'))");
-    await client.query(`CREATE TABLE IF NOT EXISTS chipgate_api_keys (
-      id TEXT PRIMARY KEY,
-      name TEXT,
-      role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
-      key_hash TEXT NOT NULL UNIQUE,
-      created_at TEXT NOT NULL,
-      revoked_at TEXT
-    )`);
+    await client.query(KEYS_TABLE);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});

@@ -62,36 +62,43 @@ function screeningQuery(q: Query): ScreeningQuery {
   };
 }
 
+function screenHere(data: LoadedData, q: Query): ScreenJson {
+  return screenedJson(screenName(data.screening.index, screeningQuery(q)));
+}
+
+/**
+ * The answer of the screening thread, when there is one and it answered from the list in force for this
+ * request: the thread may still hold a list that an import replaced, or be loading one.
+ */
+async function screenOnThread(data: LoadedData, q: Query, metrics: Metrics): Promise<ScreenJson | undefined> {
+  const answer = await data.screenThread?.screen(screeningQuery(q));
+  if (!answer || answer.hash !== data.screening.version.hash) return undefined;
+  metrics.screenedOnThread();
+  return JSON.parse(answer.json) as ScreenJson;
+}
+
 /** Screens one query through the result cache of the list in force, on this thread. */
 export function screenOne(data: LoadedData, q: Query, metrics: Metrics): ScreenJson {
   const key = data.screenCache.key(q.name, q.country, q.address);
   let r = data.screenCache.get(key) as ScreenJson | undefined;
   if (!r) {
-    r = screenedJson(screenName(data.screening.index, screeningQuery(q)));
+    r = screenHere(data, q);
     data.screenCache.set(key, r);
   }
   metrics.screening(r.band);
   return r;
 }
 
-/**
- * `screenOne`, with a name the cache does not hold screened on the screening thread when there is one. The
- * thread may still hold a list that an import replaced, so its answer counts only when it used the list in
- * force for this request; otherwise (or while the thread loads, or if it failed) this thread screens.
- */
+/** `screenOne`, with a name the cache does not hold screened on the screening thread when it can. */
 async function screenOneOffThread(data: LoadedData, q: Query, metrics: Metrics): Promise<ScreenJson> {
   const key = data.screenCache.key(q.name, q.country, q.address);
-  if (data.screenThread && data.screenCache.get(key) === undefined) {
-    const answer = await data.screenThread.screen(screeningQuery(q));
-    if (answer && answer.hash === data.screening.version.hash) {
-      const r = JSON.parse(answer.json) as ScreenJson;
-      data.screenCache.set(key, r);
-      metrics.screening(r.band);
-      metrics.screenedOnThread();
-      return r;
-    }
+  let r = data.screenCache.get(key) as ScreenJson | undefined;
+  if (!r) {
+    r = (await screenOnThread(data, q, metrics)) ?? screenHere(data, q);
+    data.screenCache.set(key, r);
   }
-  return screenOne(data, q, metrics);
+  metrics.screening(r.band);
+  return r;
 }
 
 function screeningVersion(data: LoadedData) {
