@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ChipGateError } from "../errors.js";
-import { canonicalJson } from "./canonical.js";
-import { GENESIS_HASH, normalizeEntry, recordHashText, sealRecord } from "./chain.js";
+import { deepFreeze } from "../freeze.js";
+import { canonicalCopy, canonicalJson } from "./canonical.js";
+import { GENESIS_HASH, normalizeEntry, recordHashText, recordHashTextOf, sealRecord } from "./chain.js";
 import { parseInstant } from "./instant.js";
 import type { AuditEntryInput, AuditRecord } from "./types.js";
 import { ChainVerifier, verifyChain } from "./verify.js";
@@ -74,6 +75,63 @@ describe("canonicalJson", () => {
   });
 });
 
+describe("canonicalCopy", () => {
+  it("gives the canonical text and a copy equal to parsing it (fresh parts with members in the same order)", () => {
+    const withGaps = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.constant(-0),
+        fc.array(tie("value"), { maxLength: 4 }),
+        fc.dictionary(fc.string(), fc.option(tie("value"), { nil: undefined }), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(withGaps, fc.boolean(), (generated, frozen) => {
+        const value = frozen ? deepFreeze(structuredClone(generated)) : generated;
+        const { text, copy } = canonicalCopy(value);
+        expect(text).toBe(canonicalJson(value));
+        expect(canonicalJson(copy)).toBe(text);
+        // Fresh parts are built as parsing builds them; frozen ones are shared as they are.
+        if (!frozen) {
+          expect(copy).toEqual(JSON.parse(text));
+          expect(JSON.stringify(copy)).toBe(JSON.stringify(JSON.parse(text)));
+          expect(Object.is(copy, -0)).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("shares deeply frozen plain parts, copies everything else", () => {
+    const shared = deepFreeze({ citation: "88 FR 73458", pages: [1, 2] });
+    const fresh = { b: 2 };
+    const value = { x: shared, y: fresh };
+    const { copy } = canonicalCopy(value) as { copy: typeof value };
+    expect(copy.x).toBe(shared);
+    expect(copy.y).not.toBe(fresh);
+    fresh.b = 3;
+    expect(copy.y).toEqual({ b: 2 });
+  });
+
+  it("copies a frozen part that holds a toJSON value, as its text reads, also once its text is cached", () => {
+    const frozen = deepFreeze({ when: new Date(0) });
+    for (let i = 0; i < 2; i++) {
+      const { copy } = canonicalCopy({ frozen }) as { copy: { frozen: { when: unknown } } };
+      expect(copy.frozen).not.toBe(frozen);
+      expect(copy.frozen.when).toBe("1970-01-01T00:00:00.000Z");
+    }
+    expect(canonicalCopy(new Date(0)).copy).toBe("1970-01-01T00:00:00.000Z");
+  });
+
+  it("keeps __proto__ as a member, as JSON.parse does", () => {
+    const value = JSON.parse('{"__proto__":{"a":1}}');
+    const { copy } = canonicalCopy(value);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(JSON.stringify(copy)).toBe('{"__proto__":{"a":1}}');
+  });
+});
+
 describe("normalizeEntry", () => {
   it("lists every problem with its path", () => {
     const bad = {
@@ -116,6 +174,47 @@ describe("sealRecord and the chain rule", () => {
     expect(first!.hash).toBe(sha256(recordHashText(first!)));
     expect(recordHashText(first!)).not.toContain('"hash"');
     expect(recordHashText(first!)).toContain('"seq":1');
+  });
+});
+
+describe("recordHashTextOf (the text the SQLite writer thread hashes)", () => {
+  it("is the canonical JSON of the record, for any strings, numbers and JSON values", () => {
+    const text = fc.string({ unit: "grapheme" });
+    fc.assert(
+      fc.property(
+        fc.record({
+          actor: text,
+          id: text,
+          outcome: fc.option(text, { nil: undefined }),
+          versions: fc.record({ engine: text, ruleData: text, screeningData: text }),
+          seq: fc.nat(),
+          recordedAt: text,
+          prevHash: text,
+          input: fc.jsonValue(),
+          output: fc.jsonValue(),
+        }),
+        (r) => {
+          const { input, output, outcome, ...rest } = r;
+          const record = {
+            kind: "decision" as const,
+            ...rest,
+            input,
+            output,
+            ...(outcome !== undefined && { outcome }),
+          };
+          expect(
+            recordHashTextOf({
+              ...rest,
+              outcome,
+              kind: "decision",
+              inputText: canonicalJson(input),
+              outputText: canonicalJson(output),
+            }),
+          ).toBe(recordHashText(record));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

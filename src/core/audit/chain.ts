@@ -1,5 +1,5 @@
 import { ChipGateError, type Issue } from "../errors.js";
-import { canonicalJson, rememberCanonical } from "./canonical.js";
+import { canonicalCopy, canonicalJson } from "./canonical.js";
 import type { AuditEntryInput, AuditRecord, HashFn } from "./types.js";
 
 /** `prevHash` of the first record. */
@@ -25,9 +25,50 @@ export function computeRecordHash(record: Omit<AuditRecord, "hash"> | AuditRecor
   return sha256(recordHashText(record));
 }
 
+/** A record to be hashed, with `input` and `output` as their canonical JSON texts. */
+export interface RecordParts extends RecordPlacement {
+  kind: string;
+  actor: string;
+  outcome?: string | undefined;
+  versions: AuditEntryInput["versions"];
+  inputText: string;
+  outputText: string;
+}
+
+/**
+ * `recordHashText` of the record `parts` describes, put together from the canonical texts of `input` and
+ * `output` instead of encoding them again: the keys of a record are fixed, so their sorted order is written
+ * out. It uses nothing but `JSON.stringify`, because the SQLite writer thread runs its source text (it seals
+ * records inside the transaction that reads the head).
+ */
+export function recordHashTextOf(parts: RecordParts): string {
+  const s = JSON.stringify;
+  const outcome = parts.outcome === undefined ? "" : `"outcome":${s(parts.outcome)},`;
+  const v = parts.versions;
+  return (
+    `{"actor":${s(parts.actor)},"id":${s(parts.id)},"input":${parts.inputText},"kind":${s(parts.kind)},` +
+    `${outcome}"output":${parts.outputText},"prevHash":${s(parts.prevHash)},"recordedAt":${s(parts.recordedAt)},` +
+    `"seq":${s(parts.seq)},"versions":{"engine":${s(v.engine)},"ruleData":${s(v.ruleData)},"screeningData":${s(v.screeningData)}}}`
+  );
+}
+
 /** Builds the record for `entry` at `placement`, hashed; `entry` must come from `normalizeEntry`. */
 export function sealRecord(entry: AuditEntryInput, placement: RecordPlacement, sha256: HashFn): AuditRecord {
-  const unsealed: Omit<AuditRecord, "hash"> = {
+  const text = recordHashTextOf({
+    ...placement,
+    kind: entry.kind,
+    actor: entry.actor,
+    outcome: entry.outcome,
+    versions: entry.versions,
+    inputText: canonicalJson(entry.input),
+    outputText: canonicalJson(entry.output),
+  });
+  return { ...recordOf(entry, placement), hash: sha256(text) };
+}
+
+/** The record of a normalized `entry` at `placement`, with its fields in the order records are built in. */
+export function recordOf(entry: AuditEntryInput, placement: RecordPlacement): Omit<AuditRecord, "hash"> {
+  return {
     kind: entry.kind,
     actor: entry.actor,
     input: entry.input,
@@ -40,13 +81,12 @@ export function sealRecord(entry: AuditEntryInput, placement: RecordPlacement, s
     },
     ...placement,
   };
-  return { ...unsealed, hash: computeRecordHash(unsealed, sha256) };
 }
 
 /**
- * Checks an entry and returns a copy whose `input` and `output` went through canonical JSON, so the record a
- * store returns is exactly the one it stored and hashed (no `undefined`, no class instances, no shared
- * references to the caller's objects). Throws INVALID_INPUT listing every problem.
+ * Checks an entry and returns a copy whose `input` and `output` read as their canonical JSON, so the record a
+ * store returns is exactly the one it stored and hashed (no `undefined`, no class instances, no references to
+ * the caller's objects but to deeply frozen ones). Throws INVALID_INPUT listing every problem.
  */
 export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
   const issues: Issue[] = [];
@@ -71,9 +111,7 @@ export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
       continue;
     }
     try {
-      const text = canonicalJson(raw[key]);
-      json[key] = JSON.parse(text);
-      rememberCanonical(json[key], text);
+      json[key] = canonicalCopy(raw[key]).copy;
     } catch (error) {
       if (!(error instanceof ChipGateError)) throw error;
       for (const issue of error.issues)

@@ -3,8 +3,11 @@ export {
   computeRecordHash,
   GENESIS_HASH,
   normalizeEntry,
+  type RecordParts,
   type RecordPlacement,
   recordHashText,
+  recordHashTextOf,
+  recordOf,
   sealRecord,
 } from "./chain.js";
 export { INSTANT_FORMAT, parseInstant } from "./instant.js";

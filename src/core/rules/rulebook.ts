@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ChipGateError } from "../errors.js";
+import { deepFreeze } from "../freeze.js";
 import {
   type Cite,
   type CountryGroupData,
@@ -286,7 +287,7 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
       if (!citation) {
         const s = sources[c.source]!;
         const doc = s.fr_doc ? ` (FR Doc ${s.fr_doc})` : "";
-        citation = Object.freeze({
+        citation = deepFreeze({
           source: c.source,
           text: `${s.citation}${doc}; ${c.pinpoint}`,
           pinpoint: c.pinpoint,

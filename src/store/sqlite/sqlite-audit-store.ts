@@ -9,7 +9,7 @@ import {
   ChainVerifier,
   canonicalJson,
   normalizeEntry,
-  sealRecord,
+  recordOf,
 } from "../../core/audit/index.js";
 import type { AuditStore, ListFilter, ListPage, TimeRange, VerifyOptions } from "../audit-store.js";
 import {
@@ -18,10 +18,8 @@ import {
   headMissing,
   normalizeFilter,
   normalizeRange,
-  notBefore,
   RECORD_COLUMNS,
   type RecordRow,
-  recordToParams,
   rowToRecord,
   sha256,
   storeError,
@@ -29,12 +27,9 @@ import {
   whereClause,
 } from "../common.js";
 import { sqliteMigrations } from "./migrations.js";
-import { type HeadRow, type SqliteWriter, startSqliteWriter } from "./writer.js";
+import { type HeadRow, type PendingRecord, type SqliteWriter, startSqliteWriter } from "./writer.js";
 
 type Db = Database.Database;
-
-/** Commits retried when other processes keep moving the head between sealing and writing. */
-const MAX_ATTEMPTS = 100;
 
 export interface SqliteAuditStoreOptions {
   /** Path of the database file; its directory is created if missing. */
@@ -45,9 +40,9 @@ export interface SqliteAuditStoreOptions {
 
 /**
  * The embedded adapter: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk (the WAL is
- * fsynced) when better-sqlite3 returns from it. Appends are committed by a writer thread (writer.ts); reads use
- * this thread's connection. Several processes may share the file: a batch is written inside BEGIN IMMEDIATE
- * only if the head row, read inside that transaction, is the head the batch was sealed against.
+ * fsynced) when better-sqlite3 returns from it. Appends are sealed and committed by a writer thread
+ * (writer.ts); reads use this thread's connection. Several processes may share the file: a batch is chained
+ * onto the head row read inside its BEGIN IMMEDIATE transaction.
  */
 export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Promise<AuditStore> {
   const { file } = options;
@@ -67,19 +62,9 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
   );
   const insertSql = `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${Array(13).fill("?").join(", ")})`;
 
-  // Appends are written by a connection on its own thread (see writer.ts), started on the first append, so
-  // that waiting for the fsync of one batch does not stop this thread from preparing the next.
+  // Appends are sealed and written by a connection on its own thread (see writer.ts), started on the first
+  // append, so that waiting for the fsync of one batch does not stop this thread from preparing the next.
   let writer: Promise<SqliteWriter> | undefined;
-  // The head after this store's last commit: the next batch is sealed against it without a read. When another
-  // process appended meanwhile, the writer finds a different head, writes nothing, and the batch is sealed
-  // again against the head it found.
-  let knownHead: HeadRow | undefined;
-
-  const readHead = (): HeadRow => {
-    const head = selectHead.get();
-    if (!head) throw new Error("the audit_head row is missing");
-    return head;
-  };
 
   // Batches are written one at a time (GroupCommitQueue), so at most one caller starts a writer.
   const runningWriter = async (): Promise<SqliteWriter> => {
@@ -91,35 +76,24 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
 
   const appendBatch = async (entries: AuditEntryInput[]): Promise<AuditRecord[]> => {
     const w = await runningWriter();
-    for (let attempt = 1; ; attempt++) {
-      const head = knownHead ?? readHead();
-      let prev = { seq: head.seq, hash: head.hash };
-      const recordedAt = notBefore(now().toISOString(), head.recorded_at);
-      const records = entries.map((entry) => {
-        const record = sealRecord(
-          entry,
-          { seq: prev.seq + 1, id: randomUUID(), recordedAt, prevHash: prev.hash },
-          sha256,
-        );
-        prev = record;
-        return record;
-      });
-      const next: HeadRow = { seq: prev.seq, hash: prev.hash, recorded_at: recordedAt };
-      const result = await w.commit(
-        head,
-        records.map((r) => recordToParams(r, canonicalJson)),
-        next,
-      );
-      if (result.ok) {
-        knownHead = next;
-        return records;
-      }
-      knownHead = result.head;
-      if (attempt >= MAX_ATTEMPTS) {
-        knownHead = undefined;
-        throw new Error(`the head moved under ${MAX_ATTEMPTS} attempts in a row`);
-      }
-    }
+    const pending: PendingRecord[] = entries.map((entry) => ({
+      id: randomUUID(),
+      kind: entry.kind,
+      actor: entry.actor,
+      outcome: entry.outcome,
+      versions: entry.versions,
+      // Normalized entries remember their canonical texts, so these are not encoded again.
+      inputText: canonicalJson(entry.input),
+      outputText: canonicalJson(entry.output),
+    }));
+    const placed = await w.append(pending, now().toISOString());
+    return entries.map((entry, i) => {
+      const { seq, prevHash, hash } = placed.records[i]!;
+      return {
+        ...recordOf(entry, { seq, id: pending[i]!.id, recordedAt: placed.recordedAt, prevHash }),
+        hash,
+      };
+    });
   };
 
   // The writer resolves a commit only after COMMIT returned on its thread, and with synchronous=FULL the WAL is
@@ -128,7 +102,6 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
     try {
       return await appendBatch(entries);
     } catch (error) {
-      knownHead = undefined;
       throw storeError(`cannot append to the SQLite audit trail at ${file}`, error);
     }
   });

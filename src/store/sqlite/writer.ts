@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { type RecordParts, recordHashTextOf } from "../../core/audit/index.js";
 
 /** The head row as stored: seq, hash and time of the last record. */
 export interface HeadRow {
@@ -8,7 +9,14 @@ export interface HeadRow {
   recorded_at: string;
 }
 
-export type CommitResult = { ok: true } | { ok: false; head: HeadRow };
+/** An entry to append, as the writer needs it: `input` and `output` are canonical JSON texts. */
+export type PendingRecord = Omit<RecordParts, "seq" | "prevHash" | "recordedAt">;
+
+/** Where the writer put each record of a batch, in order, and the time they all carry. */
+export interface Placed {
+  recordedAt: string;
+  records: { seq: number; prevHash: string; hash: string }[];
+}
 
 /**
  * The writing connection of the SQLite trail, on its own thread. better-sqlite3 commits synchronously and
@@ -16,19 +24,22 @@ export type CommitResult = { ok: true } | { ok: false; head: HeadRow };
  * every other request. Here it stops only this thread, so the next batch of decisions is prepared while the
  * previous one is being flushed.
  *
- * The thread runs SQL only: the caller seals the records against the head it expects, and the thread writes
- * them inside one IMMEDIATE transaction only if the head row still is that head (another process may have
- * appended meanwhile); otherwise it writes nothing and returns the head it found, and the caller seals again.
- * Reading and moving the head inside one write-locked transaction is what keeps one chain across processes.
+ * The thread also seals: inside one IMMEDIATE transaction it reads the head row, chains and hashes the batch
+ * onto it, inserts the records and moves the head. Holding the write lock from reading the head to moving it
+ * is what keeps one chain when several processes share the file, and hashing here (from the canonical texts
+ * the caller made) keeps that work off the server's thread. `recordedAt` is never earlier than the head's.
  *
  * The thread's code is a plain script (eval) so that it runs the same from the TypeScript sources under test
- * and from dist/.
+ * and from dist/; the hash text is built by the source of `recordHashTextOf`, the function the rest of ChipGate
+ * uses.
  */
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
 const Database = require(workerData.betterSqlite3);
+const recordHashTextOf = ${recordHashTextOf.toString()};
 let db;
-let commit;
+let append;
 try {
   db = new Database(workerData.file, { fileMustExist: true });
   db.pragma("busy_timeout = 10000");
@@ -36,13 +47,25 @@ try {
   const selectHead = db.prepare("SELECT seq, hash, recorded_at FROM audit_head WHERE id = 1");
   const insert = db.prepare(workerData.insertSql);
   const moveHead = db.prepare("UPDATE audit_head SET seq = ?, hash = ?, recorded_at = ? WHERE id = 1");
-  commit = db.transaction((expected, rows, next) => {
+  append = db.transaction((pending, now) => {
     const head = selectHead.get();
     if (!head) throw new Error("the audit_head row is missing");
-    if (head.seq !== expected.seq || head.hash !== expected.hash) return { ok: false, head };
-    for (const row of rows) insert.run(row);
-    moveHead.run(next.seq, next.hash, next.recorded_at);
-    return { ok: true };
+    const recordedAt = now < head.recorded_at ? head.recorded_at : now;
+    let seq = head.seq;
+    let prevHash = head.hash;
+    const records = [];
+    for (const p of pending) {
+      seq += 1;
+      const hash = createHash("sha256")
+        .update(recordHashTextOf({ ...p, seq, prevHash, recordedAt }), "utf8")
+        .digest("hex");
+      insert.run(seq, p.id, recordedAt, p.kind, p.actor, p.outcome === undefined ? null : p.outcome,
+        p.inputText, p.outputText, p.versions.engine, p.versions.ruleData, p.versions.screeningData, prevHash, hash);
+      records.push({ seq, prevHash, hash });
+      prevHash = hash;
+    }
+    moveHead.run(seq, prevHash, recordedAt);
+    return { recordedAt, records };
   });
   parentPort.postMessage({ ready: true });
 } catch (error) {
@@ -56,7 +79,7 @@ parentPort.on("message", (m) => {
     return;
   }
   try {
-    parentPort.postMessage({ id: m.id, result: commit.immediate(m.expected, m.rows, m.next) });
+    parentPort.postMessage({ id: m.id, result: append.immediate(m.pending, m.now) });
   } catch (error) {
     parentPort.postMessage({ id: m.id, error: String(error && error.message || error) });
   }
@@ -66,16 +89,16 @@ parentPort.on("message", (m) => {
 const betterSqlite3 = createRequire(import.meta.url).resolve("better-sqlite3");
 
 interface Pending {
-  resolve: (r: CommitResult) => void;
+  resolve: (r: Placed) => void;
   reject: (e: Error) => void;
 }
 
 export interface SqliteWriter {
   /**
-   * Writes `rows` (parameter arrays of `insertSql`) and moves the head to `next`, in one IMMEDIATE
-   * transaction, if the head is `expected`; resolves after COMMIT (durable with synchronous=FULL).
+   * Chains `pending` onto the head, in order, and writes the records in one IMMEDIATE transaction, stamped
+   * `now` (or the head's time if later); resolves after COMMIT (durable with synchronous=FULL).
    */
-  commit(expected: HeadRow, rows: unknown[][], next: HeadRow): Promise<CommitResult>;
+  append(pending: PendingRecord[], now: string): Promise<Placed>;
   /** Rejects once the thread failed; the store starts a new one for the next append. */
   readonly failed: boolean;
   close(): Promise<void>;
@@ -111,7 +134,7 @@ export function startSqliteWriter(file: string, insertSql: string): Promise<Sqli
       worker.on("exit", (code) => {
         if (!closing) fail(new Error(`the SQLite writer thread exited (code ${code})`));
       });
-      worker.on("message", (msg: { id: number; result?: CommitResult; error?: string }) => {
+      worker.on("message", (msg: { id: number; result?: Placed; error?: string }) => {
         const p = pending.get(msg.id);
         if (!p) return;
         pending.delete(msg.id);
@@ -125,13 +148,13 @@ export function startSqliteWriter(file: string, insertSql: string): Promise<Sqli
         get failed() {
           return failed;
         },
-        commit(expected, rows, next) {
+        append(records, now) {
           if (failed || closing) return Promise.reject(new Error("the SQLite writer thread is not running"));
-          return new Promise<CommitResult>((res, rej) => {
+          return new Promise<Placed>((res, rej) => {
             const id = nextId++;
             pending.set(id, { resolve: res, reject: rej });
             worker.ref();
-            worker.postMessage({ id, expected, rows, next });
+            worker.postMessage({ id, pending: records, now });
           });
         },
         close() {
