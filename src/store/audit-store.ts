@@ -1,10 +1,19 @@
-import type { AuditEntryInput, AuditRecord, ChainHead, VerifyResult } from "../core/audit/index.js";
+import type {
+  AuditEntryInput,
+  AuditRecord,
+  ChainHead,
+  EncodedEntry,
+  Placement,
+  VerifyResult,
+} from "../core/audit/index.js";
 
 export type {
   AuditEntryInput,
   AuditRecord,
   AuditVersions,
   ChainHead,
+  EncodedEntry,
+  Placement,
   VerifyFailure,
   VerifyFailureReason,
   VerifyResult,
@@ -59,6 +68,11 @@ export interface AuditStore {
    * resolves before its own commit. Rejects without writing when the entry is invalid.
    */
   append(entry: AuditEntryInput): Promise<AuditRecord>;
+  /**
+   * As `append`, for an entry whose input and output were already encoded with `canonicalJson` (on another
+   * thread, say): the texts are stored and hashed as given. Resolves with where the record was put.
+   */
+  appendEncoded(entry: EncodedEntry): Promise<Placement>;
   get(id: string): Promise<AuditRecord | undefined>;
   list(filter?: ListFilter): Promise<ListPage>;
   /** Every record in the range, in seq order, read in chunks so memory stays constant. */

@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import { type AuditRecord, type HashFn, parseInstant, type VerifyResult } from "../core/audit/index.js";
+import {
+  type AuditRecord,
+  type EncodedEntry,
+  type HashFn,
+  type Placement,
+  parseInstant,
+  type VerifyResult,
+} from "../core/audit/index.js";
 import { ChipGateError, type Issue } from "../core/errors.js";
 import type { ListFilter, TimeRange } from "./audit-store.js";
 
@@ -56,22 +63,22 @@ export function rowToRecord(row: RecordRow): AuditRecord {
   };
 }
 
-/** Column values in RECORD_COLUMNS order. `input`/`output` are stored as canonical JSON text, exactly as hashed. */
-export function recordToParams(record: AuditRecord, canonical: (v: unknown) => string): unknown[] {
+/** Column values in RECORD_COLUMNS order: `input`/`output` are stored as canonical JSON text, exactly as hashed. */
+export function encodedToParams(entry: EncodedEntry, placement: Placement): unknown[] {
   return [
-    record.seq,
-    record.id,
-    record.recordedAt,
-    record.kind,
-    record.actor,
-    record.outcome ?? null,
-    canonical(record.input),
-    canonical(record.output),
-    record.versions.engine,
-    record.versions.ruleData,
-    record.versions.screeningData,
-    record.prevHash,
-    record.hash,
+    placement.seq,
+    placement.id,
+    placement.recordedAt,
+    entry.kind,
+    entry.actor,
+    entry.outcome ?? null,
+    entry.inputText,
+    entry.outputText,
+    entry.versions.engine,
+    entry.versions.ruleData,
+    entry.versions.screeningData,
+    placement.prevHash,
+    placement.hash,
   ];
 }
 

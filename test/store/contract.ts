@@ -1,5 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { computeRecordHash, GENESIS_HASH, recordHashText } from "../../src/core/audit/index.js";
+import {
+  canonicalJson,
+  computeRecordHash,
+  GENESIS_HASH,
+  recordHashText,
+} from "../../src/core/audit/index.js";
 import { ChipGateError } from "../../src/core/errors.js";
 import { sha256 } from "../../src/store/common.js";
 import type { AuditRecord, AuditStore } from "../../src/store/index.js";
@@ -101,6 +106,36 @@ export function describeStore(target: StoreTarget): void {
         await expect(store.append(bad)).rejects.toThrow(/actor[\s\S]*output\.x/);
         expect(await store.head()).toEqual({ seq: 0, hash: GENESIS_HASH });
         expect((await store.list()).records).toEqual([]);
+      });
+
+      it("appends entries given as canonical texts into the same chain, stored and hashed as given", async (ctx) => {
+        const { store } = await fresh(ctx);
+        const { input, output, ...fields } = decision(2);
+        const [first, placed, third] = await Promise.all([
+          store.append(decision(1)),
+          store.appendEncoded({
+            ...fields,
+            inputText: canonicalJson(input),
+            outputText: canonicalJson(output),
+          }),
+          store.append(decision(3)),
+        ]);
+        expect([first!.seq, placed!.seq, third!.seq]).toEqual([1, 2, 3]);
+        expect(placed!.prevHash).toBe(first!.hash);
+        expect(third!.prevHash).toBe(placed!.hash);
+        const stored = (await store.get(placed!.id))!;
+        expect(stored).toEqual({ ...decision(2), ...placed });
+        expect(computeRecordHash(stored, sha256)).toBe(placed!.hash);
+        expect(await store.verify()).toMatchObject({ ok: true, checked: 3 });
+      });
+
+      it("rejects an invalid encoded entry with INVALID_INPUT and writes nothing", async (ctx) => {
+        const { store } = await fresh(ctx);
+        const { input: _i, output: _o, ...fields } = decision(1);
+        const bad = { ...fields, actor: "", inputText: "{}", outputText: 42 as unknown as string };
+        await expect(store.appendEncoded(bad)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+        await expect(store.appendEncoded(bad)).rejects.toThrow(/actor[\s\S]*outputText/);
+        expect(await store.head()).toEqual({ seq: 0, hash: GENESIS_HASH });
       });
 
       it("gives appends made at once distinct seqs in one valid chain (group commit)", async (ctx) => {

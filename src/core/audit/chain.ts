@@ -1,6 +1,6 @@
 import { ChipGateError, type Issue } from "../errors.js";
 import { canonicalCopy, canonicalJson } from "./canonical.js";
-import type { AuditEntryInput, AuditRecord, HashFn } from "./types.js";
+import type { AuditEntryInput, AuditRecord, EncodedEntry, HashFn } from "./types.js";
 
 /** `prevHash` of the first record. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -26,14 +26,7 @@ export function computeRecordHash(record: Omit<AuditRecord, "hash"> | AuditRecor
 }
 
 /** A record to be hashed, with `input` and `output` as their canonical JSON texts. */
-export interface RecordParts extends RecordPlacement {
-  kind: string;
-  actor: string;
-  outcome?: string | undefined;
-  versions: AuditEntryInput["versions"];
-  inputText: string;
-  outputText: string;
-}
+export type RecordParts = EncodedEntry & RecordPlacement;
 
 /**
  * `recordHashText` of the record `parts` describes, put together from the canonical texts of `input` and
@@ -52,18 +45,24 @@ export function recordHashTextOf(parts: RecordParts): string {
   );
 }
 
-/** Builds the record for `entry` at `placement`, hashed; `entry` must come from `normalizeEntry`. */
-export function sealRecord(entry: AuditEntryInput, placement: RecordPlacement, sha256: HashFn): AuditRecord {
-  const text = recordHashTextOf({
-    ...placement,
+/** The entry `normalizeEntry` returned, with its input and output as their (remembered) canonical texts. */
+export function encodeEntry(entry: AuditEntryInput): EncodedEntry {
+  return {
     kind: entry.kind,
     actor: entry.actor,
-    outcome: entry.outcome,
-    versions: entry.versions,
     inputText: canonicalJson(entry.input),
     outputText: canonicalJson(entry.output),
-  });
-  return { ...recordOf(entry, placement), hash: sha256(text) };
+    outcome: entry.outcome,
+    versions: entry.versions,
+  };
+}
+
+/** Builds the record for `entry` at `placement`, hashed; `entry` must come from `normalizeEntry`. */
+export function sealRecord(entry: AuditEntryInput, placement: RecordPlacement, sha256: HashFn): AuditRecord {
+  return {
+    ...recordOf(entry, placement),
+    hash: sha256(recordHashTextOf({ ...encodeEntry(entry), ...placement })),
+  };
 }
 
 /** The record of a normalized `entry` at `placement`, with its fields in the order records are built in. */
@@ -79,18 +78,16 @@ export function recordOf(entry: AuditEntryInput, placement: RecordPlacement): Om
       ruleData: entry.versions.ruleData,
       screeningData: entry.versions.screeningData,
     },
-    ...placement,
+    seq: placement.seq,
+    id: placement.id,
+    recordedAt: placement.recordedAt,
+    prevHash: placement.prevHash,
   };
 }
 
-/**
- * Checks an entry and returns a copy whose `input` and `output` read as their canonical JSON, so the record a
- * store returns is exactly the one it stored and hashed (no `undefined`, no class instances, no references to
- * the caller's objects but to deeply frozen ones). Throws INVALID_INPUT listing every problem.
- */
-export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
+/** What is wrong with the fields of an entry other than `input` and `output`. */
+function fieldIssues(raw: Record<string, unknown>): Issue[] {
   const issues: Issue[] = [];
-  const raw = (entry ?? {}) as unknown as Record<string, unknown>;
   if (raw.kind !== "decision") issues.push({ path: "kind", message: 'must be "decision"' });
   if (typeof raw.actor !== "string" || raw.actor.trim() === "") {
     issues.push({ path: "actor", message: "must be a non-empty string naming who asked" });
@@ -104,6 +101,39 @@ export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
       issues.push({ path: `versions.${key}`, message: "must be a non-empty string" });
     }
   }
+  return issues;
+}
+
+function invalid(issues: Issue[]): ChipGateError {
+  const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join("\n");
+  return new ChipGateError("INVALID_INPUT", `Invalid audit entry:\n${lines}`, issues);
+}
+
+/** The fields of a checked entry, copied so later changes by the caller do not reach the record. */
+function fieldsOf(
+  raw: Record<string, unknown>,
+): Pick<AuditEntryInput, "kind" | "actor" | "outcome" | "versions"> {
+  const versions = raw.versions as Record<string, string>;
+  return {
+    kind: "decision",
+    actor: raw.actor as string,
+    ...(raw.outcome === undefined ? {} : { outcome: raw.outcome as string }),
+    versions: {
+      engine: versions.engine!,
+      ruleData: versions.ruleData!,
+      screeningData: versions.screeningData!,
+    },
+  };
+}
+
+/**
+ * Checks an entry and returns a copy whose `input` and `output` read as their canonical JSON, so the record a
+ * store returns is exactly the one it stored and hashed (no `undefined`, no class instances, no references to
+ * the caller's objects but to deeply frozen ones). Throws INVALID_INPUT listing every problem.
+ */
+export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
+  const raw = (entry ?? {}) as unknown as Record<string, unknown>;
+  const issues = fieldIssues(raw);
   const json: Record<"input" | "output", unknown> = { input: null, output: null };
   for (const key of ["input", "output"] as const) {
     if (raw[key] === undefined) {
@@ -118,20 +148,23 @@ export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
         issues.push({ path: issue.path.replace(/^\$/, key), message: issue.message });
     }
   }
-  if (issues.length > 0) {
-    const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join("\n");
-    throw new ChipGateError("INVALID_INPUT", `Invalid audit entry:\n${lines}`, issues);
+  if (issues.length > 0) throw invalid(issues);
+  const { outcome, ...fields } = fieldsOf(raw);
+  return { ...fields, input: json.input, output: json.output, ...(outcome === undefined ? {} : { outcome }) };
+}
+
+/**
+ * Checks an entry given as canonical texts (`appendEncoded`): its fields as `normalizeEntry` does, and that
+ * the texts are strings. That they are canonical JSON is the caller's promise. Throws INVALID_INPUT.
+ */
+export function checkEncodedEntry(entry: EncodedEntry): EncodedEntry {
+  const raw = (entry ?? {}) as unknown as Record<string, unknown>;
+  const issues = fieldIssues(raw);
+  for (const key of ["inputText", "outputText"] as const) {
+    if (typeof raw[key] !== "string" || raw[key] === "") {
+      issues.push({ path: key, message: "must be the canonical JSON text made by canonicalJson" });
+    }
   }
-  return {
-    kind: "decision",
-    actor: raw.actor as string,
-    input: json.input,
-    output: json.output,
-    ...(raw.outcome === undefined ? {} : { outcome: raw.outcome as string }),
-    versions: {
-      engine: versions.engine as string,
-      ruleData: versions.ruleData as string,
-      screeningData: versions.screeningData as string,
-    },
-  };
+  if (issues.length > 0) throw invalid(issues);
+  return { ...fieldsOf(raw), inputText: raw.inputText as string, outputText: raw.outputText as string };
 }

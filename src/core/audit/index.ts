@@ -1,6 +1,8 @@
 export { canonicalJson } from "./canonical.js";
 export {
+  checkEncodedEntry,
   computeRecordHash,
+  encodeEntry,
   GENESIS_HASH,
   normalizeEntry,
   type RecordParts,
@@ -16,7 +18,9 @@ export type {
   AuditRecord,
   AuditVersions,
   ChainHead,
+  EncodedEntry,
   HashFn,
+  Placement,
   VerifyFailure,
   VerifyFailureReason,
   VerifyResult,

@@ -15,6 +15,28 @@ export interface AuditEntryInput {
   versions: AuditVersions;
 }
 
+/**
+ * An entry whose `input` and `output` are already their canonical JSON texts (made by `canonicalJson`, which
+ * the store trusts and does not repeat), for `AuditStore.appendEncoded`.
+ */
+export interface EncodedEntry {
+  kind: "decision";
+  actor: string;
+  inputText: string;
+  outputText: string;
+  outcome?: string | undefined;
+  versions: AuditVersions;
+}
+
+/** Where a store put an entry: the fields it assigned, and the record's hash. */
+export interface Placement {
+  seq: number;
+  id: string;
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+}
+
 /** One record of the trail as stored; `hash` covers every other field, `prevHash` links it to `seq - 1`. */
 export interface AuditRecord extends AuditEntryInput {
   seq: number;

@@ -1,17 +1,20 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import {
-  type AuditEntryInput,
-  type AuditRecord,
   type ChainHead,
   ChainVerifier,
-  canonicalJson,
+  checkEncodedEntry,
+  type EncodedEntry,
+  encodeEntry,
   normalizeEntry,
-  sealRecord,
+  type Placement,
+  recordHashTextOf,
+  recordOf,
 } from "../../core/audit/index.js";
 import type { AuditStore, ListFilter, ListPage, TimeRange, VerifyOptions } from "../audit-store.js";
 import {
   CHUNK,
+  encodedToParams,
   GroupCommitQueue,
   headMissing,
   normalizeFilter,
@@ -19,7 +22,6 @@ import {
   notBefore,
   RECORD_COLUMNS,
   type RecordRow,
-  recordToParams,
   redactUrl,
   rowToRecord,
   sha256,
@@ -70,7 +72,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
     throw storeError(`cannot open the PostgreSQL audit trail at ${location}`, error);
   }
 
-  async function writeBatch(entries: AuditEntryInput[]): Promise<AuditRecord[]> {
+  async function writeBatch(entries: EncodedEntry[]): Promise<Placement[]> {
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -86,17 +88,13 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
       if (!head) throw new Error("the audit_head row is missing");
       const recordedAt = notBefore(head.now, head.recorded_at);
       let prev = { seq: Number(head.seq), hash: head.hash };
-      const records = entries.map((entry) => {
-        const record = sealRecord(
-          entry,
-          { seq: prev.seq + 1, id: randomUUID(), recordedAt, prevHash: prev.hash },
-          sha256,
-        );
-        prev = record;
-        return record;
+      const placed = entries.map((entry): Placement => {
+        const at = { seq: prev.seq + 1, id: randomUUID(), recordedAt, prevHash: prev.hash };
+        prev = { seq: at.seq, hash: sha256(recordHashTextOf({ ...entry, ...at })) };
+        return { ...at, hash: prev.hash };
       });
-      const params = records.flatMap((r) => recordToParams(r, canonicalJson));
-      const values = records.map(
+      const params = entries.flatMap((entry, i) => encodedToParams(entry, placed[i]!));
+      const values = entries.map(
         (_, i) => `(${Array.from({ length: 13 }, (_, j) => `$${i * 13 + j + 1}`).join(", ")})`,
       );
       const n = params.length;
@@ -106,7 +104,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
         [...params, prev.seq, prev.hash, recordedAt],
       );
       await client.query("COMMIT");
-      return records;
+      return placed;
     } catch (error) {
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
         broken = rollbackError;
@@ -117,7 +115,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
     }
   }
 
-  const queue = new GroupCommitQueue<AuditEntryInput, AuditRecord>(writeBatch);
+  const queue = new GroupCommitQueue<EncodedEntry, Placement>(writeBatch);
   let closed = false;
 
   async function query<R extends pg.QueryResultRow>(
@@ -139,7 +137,14 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
 
     async append(entry) {
       if (closed) throw storeError("the audit store is closed");
-      return queue.enqueue(normalizeEntry(entry));
+      const normalized = normalizeEntry(entry);
+      const { hash, ...placement } = await queue.enqueue(encodeEntry(normalized));
+      return { ...recordOf(normalized, placement), hash };
+    },
+
+    async appendEncoded(entry) {
+      if (closed) throw storeError("the audit store is closed");
+      return queue.enqueue(checkEncodedEntry(entry));
     },
 
     async get(id) {

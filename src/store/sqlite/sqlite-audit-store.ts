@@ -3,12 +3,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import {
-  type AuditEntryInput,
-  type AuditRecord,
   type ChainHead,
   ChainVerifier,
-  canonicalJson,
+  checkEncodedEntry,
+  type EncodedEntry,
+  encodeEntry,
   normalizeEntry,
+  type Placement,
   recordOf,
 } from "../../core/audit/index.js";
 import type { AuditStore, ListFilter, ListPage, TimeRange, VerifyOptions } from "../audit-store.js";
@@ -74,31 +75,22 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
     return writer;
   };
 
-  const appendBatch = async (entries: AuditEntryInput[]): Promise<AuditRecord[]> => {
+  const appendBatch = async (entries: EncodedEntry[]): Promise<Placement[]> => {
     const w = await runningWriter();
-    const pending: PendingRecord[] = entries.map((entry) => ({
-      id: randomUUID(),
-      kind: entry.kind,
-      actor: entry.actor,
-      outcome: entry.outcome,
-      versions: entry.versions,
-      // Normalized entries remember their canonical texts, so these are not encoded again.
-      inputText: canonicalJson(entry.input),
-      outputText: canonicalJson(entry.output),
-    }));
+    const pending: PendingRecord[] = entries.map((entry) => ({ ...entry, id: randomUUID() }));
     const placed = await w.append(pending, now().toISOString());
-    return entries.map((entry, i) => {
-      const { seq, prevHash, hash } = placed.records[i]!;
-      return {
-        ...recordOf(entry, { seq, id: pending[i]!.id, recordedAt: placed.recordedAt, prevHash }),
-        hash,
-      };
-    });
+    return placed.records.map(({ seq, prevHash, hash }, i) => ({
+      seq,
+      id: pending[i]!.id,
+      recordedAt: placed.recordedAt,
+      prevHash,
+      hash,
+    }));
   };
 
   // The writer resolves a commit only after COMMIT returned on its thread, and with synchronous=FULL the WAL is
   // fsynced by then, so resolving right after is resolving after durability.
-  const queue = new GroupCommitQueue<AuditEntryInput, AuditRecord>(async (entries) => {
+  const queue = new GroupCommitQueue<EncodedEntry, Placement>(async (entries) => {
     try {
       return await appendBatch(entries);
     } catch (error) {
@@ -126,7 +118,14 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
 
     async append(entry) {
       guard();
-      return queue.enqueue(normalizeEntry(entry));
+      const normalized = normalizeEntry(entry);
+      const { hash, ...placement } = await queue.enqueue(encodeEntry(normalized));
+      return { ...recordOf(normalized, placement), hash };
+    },
+
+    async appendEncoded(entry) {
+      guard();
+      return queue.enqueue(checkEncodedEntry(entry));
     },
 
     async get(id) {

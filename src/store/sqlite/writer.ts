@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { type RecordParts, recordHashTextOf } from "../../core/audit/index.js";
+import { type EncodedEntry, recordHashTextOf } from "../../core/audit/index.js";
 
 /** The head row as stored: seq, hash and time of the last record. */
 export interface HeadRow {
@@ -9,8 +9,8 @@ export interface HeadRow {
   recorded_at: string;
 }
 
-/** An entry to append, as the writer needs it: `input` and `output` are canonical JSON texts. */
-export type PendingRecord = Omit<RecordParts, "seq" | "prevHash" | "recordedAt">;
+/** An entry to append with the id the caller gave it. */
+export type PendingRecord = EncodedEntry & { id: string };
 
 /** Where the writer put each record of a batch, in order, and the time they all carry. */
 export interface Placed {
