@@ -1,4 +1,5 @@
-import type { AuditRecord } from "../core/audit/types.js";
+import { canonicalJson } from "../core/audit/canonical.js";
+import type { AuditRecord, Placement } from "../core/audit/types.js";
 import { type DecideContext, decide } from "../core/decide/decide.js";
 import type { Transaction } from "../core/decide/transaction.js";
 import type { Decision } from "../core/decide/types.js";
@@ -9,6 +10,8 @@ import type { Engine } from "./engine.js";
 import { engineVersion } from "./package-info.js";
 import { ScreenCache, type ScreeningDataset } from "./screening/index.js";
 
+type DecideOptions = { actor: string; validated?: Transaction };
+
 export interface DecisionService {
   /**
    * Validates and decides a transaction, appends the decision to the audit trail, and resolves only once the
@@ -16,8 +19,20 @@ export interface DecisionService {
    */
   decide(
     raw: unknown,
-    options: { actor: string; validated?: Transaction },
+    options: DecideOptions,
   ): Promise<{ decision: Decision; auditId: string; record: AuditRecord }>;
+  /**
+   * As `decide`, giving the decision as the canonical JSON text the trail stored, for answers that are JSON
+   * anyway: the record is not copied or serialized again.
+   */
+  decideToJson(raw: unknown, options: DecideOptions): Promise<DecisionJson>;
+}
+
+export interface DecisionJson {
+  outcome: string;
+  /** The decision as canonical JSON. */
+  json: string;
+  placement: Placement;
 }
 
 export interface DecisionServiceDeps {
@@ -50,20 +65,23 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     }
     return result;
   };
+  const decideNow = (raw: unknown, validated: Transaction | undefined): Decision => {
+    const dataset = deps.screening();
+    const ctx: DecideContext = {
+      rules: deps.engine.rules,
+      catalog: deps.engine.catalog,
+      screen: (query) => screenCached(dataset, query),
+      versions: {
+        engine: engineVersion,
+        ruleData: deps.engine.rules.version,
+        screeningData: `csl-sha256:${dataset.version.hash.slice(0, 16)}`,
+      },
+    };
+    return decide(raw, ctx, { asOf: today(), ...(validated && { validated }) });
+  };
   return {
     async decide(raw, { actor, validated }) {
-      const dataset = deps.screening();
-      const ctx: DecideContext = {
-        rules: deps.engine.rules,
-        catalog: deps.engine.catalog,
-        screen: (query) => screenCached(dataset, query),
-        versions: {
-          engine: engineVersion,
-          ruleData: deps.engine.rules.version,
-          screeningData: `csl-sha256:${dataset.version.hash.slice(0, 16)}`,
-        },
-      };
-      const decision = decide(raw, ctx, { asOf: today(), ...(validated && { validated }) });
+      const decision = decideNow(raw, validated);
       const record = await deps.store.append({
         kind: "decision",
         actor,
@@ -73,6 +91,20 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         versions: decision.versions,
       });
       return { decision, auditId: record.id, record };
+    },
+
+    async decideToJson(raw, { actor, validated }) {
+      const decision = decideNow(raw, validated);
+      const json = canonicalJson(decision);
+      const placement = await deps.store.appendEncoded({
+        kind: "decision",
+        actor,
+        inputText: canonicalJson(raw),
+        outputText: json,
+        outcome: decision.outcome,
+        versions: decision.versions,
+      });
+      return { outcome: decision.outcome, json, placement };
     },
   };
 }

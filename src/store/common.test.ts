@@ -47,6 +47,38 @@ describe("GroupCommitQueue", () => {
     await queue.drain();
   });
 
+  it("with maxInFlight 2, hands the next batch to write before the first settled, and drains both", async () => {
+    const started: number[][] = [];
+    const gates: (() => void)[] = [];
+    const queue = new GroupCommitQueue<number, number>(
+      async (items) => {
+        started.push(items);
+        await new Promise<void>((r) => gates.push(r));
+        return items;
+      },
+      256,
+      2,
+    );
+    const first = queue.enqueue(1);
+    await new Promise((r) => setTimeout(r, 10));
+    const second = queue.enqueue(2);
+    const third = queue.enqueue(3);
+    await new Promise((r) => setTimeout(r, 10));
+    // Two batches in flight: the first, and the two items enqueued while it was being written.
+    expect(started).toEqual([[1], [2, 3]]);
+    let drained = false;
+    const drain = queue.drain().then(() => {
+      drained = true;
+    });
+    gates[1]!();
+    expect(await Promise.all([second, third])).toEqual([2, 3]);
+    expect(drained).toBe(false);
+    gates[0]!();
+    expect(await first).toBe(1);
+    await drain;
+    expect(drained).toBe(true);
+  });
+
   it("splits large bursts into batches of at most maxBatch", async () => {
     const sizes: number[] = [];
     const queue = new GroupCommitQueue<number, number>((items) => {

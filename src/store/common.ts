@@ -192,15 +192,21 @@ interface Waiter<T, R> {
  * Group commit: items enqueued while a batch is being written wait and go together into the next batch;
  * an idle queue waits one `setImmediate` so that appends issued in the same tick share a transaction.
  * Every promise settles only after `write` for its batch settled, so nothing resolves before its commit.
+ *
+ * Up to `maxInFlight` batches are handed to `write` before the first of them settled, for a writer that
+ * takes them in order and chains each onto what the previous one committed (the SQLite writer thread): the
+ * next batch then waits in the writer, not in this queue for the previous answer to travel back.
  */
 export class GroupCommitQueue<T, R> {
   private pending: Waiter<T, R>[] = [];
-  private running: Promise<void> | undefined;
+  private inFlight = 0;
   private scheduled = false;
+  private idle: (() => void)[] = [];
 
   constructor(
     private readonly write: (items: T[]) => Promise<R[]> | R[],
     private readonly maxBatch = MAX_BATCH,
+    private readonly maxInFlight = 1,
   ) {}
 
   enqueue(item: T): Promise<R> {
@@ -211,36 +217,40 @@ export class GroupCommitQueue<T, R> {
   }
 
   /** Resolves when nothing is queued or being written. */
-  async drain(): Promise<void> {
-    while (this.running || this.scheduled || this.pending.length > 0) {
-      if (this.running) await this.running;
-      else await new Promise((r) => setImmediate(r));
-    }
+  drain(): Promise<void> {
+    if (this.inFlight === 0 && !this.scheduled && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   private schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.running = this.flush().finally(() => {
-        this.running = undefined;
-        if (this.pending.length > 0) this.schedule();
-      });
+      this.dispatch();
     });
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
+  private dispatch(): void {
+    while (this.pending.length > 0 && this.inFlight < this.maxInFlight) {
       const batch = this.pending.splice(0, this.maxBatch);
-      try {
-        const results = await this.write(batch.map((w) => w.item));
-        batch.forEach((w, i) => {
-          w.resolve(results[i] as R);
-        });
-      } catch (error) {
-        for (const w of batch) w.reject(error);
-      }
+      this.inFlight++;
+      void this.writeBatch(batch).finally(() => {
+        this.inFlight--;
+        if (this.pending.length > 0) this.dispatch();
+        else if (this.inFlight === 0 && !this.scheduled) for (const resolve of this.idle.splice(0)) resolve();
+      });
+    }
+  }
+
+  private async writeBatch(batch: Waiter<T, R>[]): Promise<void> {
+    try {
+      const results = await this.write(batch.map((w) => w.item));
+      batch.forEach((w, i) => {
+        w.resolve(results[i] as R);
+      });
+    } catch (error) {
+      for (const w of batch) w.reject(error);
     }
   }
 }

@@ -56,20 +56,21 @@ export const recordRoutes: Route[] = [
       }
       // The body passed validation with the same schema, so the decision does not parse it again; the trail
       // records it as sent, not as parsed.
-      const { decision, auditId, record } = await data.decisions.decide(rawJson, {
+      const { outcome, json, placement } = await data.decisions.decideToJson(rawJson, {
         actor: principal.actor,
         validated: body,
       });
-      deps.metrics.decision(decision.outcome);
-      const placement = {
-        seq: record.seq,
-        recordedAt: record.recordedAt,
-        hash: record.hash,
-        prevHash: record.prevHash,
+      deps.metrics.decision(outcome);
+      const auditId = placement.id;
+      const record = {
+        seq: placement.seq,
+        recordedAt: placement.recordedAt,
+        hash: placement.hash,
+        prevHash: placement.prevHash,
       };
-      // The decision as recorded: its canonical text was made for the hash, so it is not serialized again.
+      // The decision as recorded: its canonical text was made for the trail, so it is not serialized again.
       return jsonText(
-        `{"id":${JSON.stringify(auditId)},"decision":${canonicalJson(record.output)},"record":${JSON.stringify(placement)}}`,
+        `{"id":${JSON.stringify(auditId)},"decision":${json},"record":${JSON.stringify(record)}}`,
         201,
         { location: `/v1/decisions/${encodeURIComponent(auditId)}` },
       );

@@ -17,6 +17,7 @@ import {
   CHUNK,
   GroupCommitQueue,
   headMissing,
+  MAX_BATCH,
   normalizeFilter,
   normalizeRange,
   RECORD_COLUMNS,
@@ -90,13 +91,17 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
 
   // The writer resolves a commit only after COMMIT returned on its thread, and with synchronous=FULL the WAL is
   // fsynced by then, so resolving right after is resolving after durability.
-  const queue = new GroupCommitQueue<EncodedEntry, Placement>(async (entries) => {
-    try {
-      return await appendBatch(entries);
-    } catch (error) {
-      throw storeError(`cannot append to the SQLite audit trail at ${file}`, error);
-    }
-  });
+  const queue = new GroupCommitQueue<EncodedEntry, Placement>(
+    async (entries) => {
+      try {
+        return await appendBatch(entries);
+      } catch (error) {
+        throw storeError(`cannot append to the SQLite audit trail at ${file}`, error);
+      }
+    },
+    MAX_BATCH,
+    2,
+  );
   let closed = false;
 
   function guard(): void {
