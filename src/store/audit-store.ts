@@ -69,8 +69,9 @@ export interface AuditStore {
    */
   append(entry: AuditEntryInput): Promise<AuditRecord>;
   /**
-   * As `append`, for an entry whose input and output were already encoded with `canonicalJson` (on another
-   * thread, say): the texts are stored and hashed as given. Resolves with where the record was put.
+   * As `append`, for an entry whose input and output the caller already encoded with `canonicalJson` (the
+   * HTTP API answers with the decision's text): the texts are stored and hashed as given, nothing is copied.
+   * Resolves with where the record was put.
    */
   appendEncoded(entry: EncodedEntry): Promise<Placement>;
   get(id: string): Promise<AuditRecord | undefined>;

@@ -408,12 +408,17 @@ describe("decisions and the audit trail", () => {
     expect(body.decision.outcome).toBe("license-required");
     const got = (await (await s.request(`/v1/decisions/${body.id}`, { key: s.key.viewer })).json()) as {
       id: string;
+      seq: number;
       hash: string;
       input: unknown;
+      output: unknown;
       actor: string;
     };
     expect(got.hash).toBe(body.record.hash);
+    expect(got.seq).toBe(body.record.seq);
     expect(got.input).toEqual(transaction);
+    // The answer is the decision exactly as the trail stored and hashed it.
+    expect(got.output).toEqual(body.decision);
     const analystId = (await s.keys.list()).find((k) => k.name === "test analyst")!.id;
     expect(got.actor).toBe(`key:${analystId}`);
 
