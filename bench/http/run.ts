@@ -3,6 +3,8 @@
  * autocannon from another, 50 connections for 10 s per run after a 2 s warm-up, `BENCH_RUNS` runs per scenario
  * (default 2). Prints each run, then the median requests/s, p50 and p99 per scenario against the targets of the
  * HTTP API issue, with the CPU the server and the load generator used (they share the machine's cores).
+ * `BENCH_ONLY=<word>[,<word>...]` runs only the scenarios whose names hold one of the words (classify, screen,
+ * recurring, new, decide).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -151,7 +153,9 @@ try {
   );
   const rows: string[][] = [];
   let allMet = true;
-  for (const s of scenarios) {
+  // BENCH_ONLY=decide or =new,decide (words of the scenario names) runs only the scenarios named.
+  const only = process.env.BENCH_ONLY?.toLowerCase().split(",");
+  for (const s of scenarios.filter((x) => !only || only.some((w) => x.name.toLowerCase().includes(w)))) {
     // Names from a file go on where the previous run stopped, so no name is sent twice.
     let from = 0;
     const spec = (seconds: number): LoadSpec => ({
