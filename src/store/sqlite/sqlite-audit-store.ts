@@ -68,12 +68,13 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
   // append, so that waiting for the fsync of one batch does not stop this thread from preparing the next.
   let writer: Promise<SqliteWriter> | undefined;
 
-  // Batches are written one at a time (GroupCommitQueue), so at most one caller starts a writer.
   const runningWriter = async (): Promise<SqliteWriter> => {
-    const current = await writer?.catch(() => undefined);
+    const seen = writer;
+    const current = await seen?.catch(() => undefined);
     if (current && !current.failed) return current;
-    writer = startSqliteWriter(file, insertSql);
-    return writer;
+    // Two batches may be in flight: the first to find the writer gone starts the next, the other takes it.
+    if (writer === seen) writer = startSqliteWriter(file, insertSql);
+    return writer!;
   };
 
   const appendBatch = async (entries: EncodedEntry[]): Promise<Placement[]> => {
