@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GroupCommitQueue, redactUrl } from "./common.js";
+import { GroupCommitQueue, recordId, redactUrl } from "./common.js";
 
 describe("GroupCommitQueue", () => {
   it("writes items enqueued in one tick as one batch and resolves none before the write finished", async () => {
@@ -87,6 +87,22 @@ describe("GroupCommitQueue", () => {
     }, 10);
     await Promise.all(Array.from({ length: 25 }, (_, i) => queue.enqueue(i)));
     expect(sizes).toEqual([10, 10, 5]);
+  });
+});
+
+describe("recordId", () => {
+  it("is a UUID version 7: the time in milliseconds, then random bits, so later ids sort later", () => {
+    const id = recordId(0x0123456789ab);
+    expect(id).toMatch(/^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(recordId(0x0123456789ab)).not.toBe(id);
+    const ids = [
+      Date.parse("2025-01-01T00:00:00Z"),
+      Date.parse("2025-01-01T00:00:00.001Z"),
+      Date.parse("2031-05-05T00:00:00Z"),
+    ].map(recordId);
+    expect([...ids].sort()).toEqual(ids);
+    expect(() => recordId(Number.NaN)).toThrow(RangeError);
+    expect(() => recordId(-1)).toThrow(RangeError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   type AuditRecord,
   type EncodedEntry,
@@ -11,6 +11,22 @@ import { ChipGateError, type Issue } from "../core/errors.js";
 import type { ListFilter, TimeRange } from "./audit-store.js";
 
 export const sha256: HashFn = (text) => createHash("sha256").update(text, "utf8").digest("hex");
+
+/**
+ * A record id: a UUID version 7 (RFC 9562), the Unix time `ms` in milliseconds and then 74 random bits. Ids
+ * of later records sort later (to the millisecond), so the index on `id` grows at its end; random (version
+ * 4) ids put every append on a random page of an index as large as the trail.
+ */
+export function recordId(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 2 ** 48)
+    throw new RangeError(`not a time for an id: ${ms}`);
+  const b = randomBytes(16);
+  b.writeUIntBE(ms, 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 /** Rows fetched per query by `stream` and `verify`. */
 export const CHUNK = 500;

@@ -77,7 +77,9 @@ export function describeStore(target: StoreTarget): void {
         expect(records[2]!.prevHash).toBe(records[1]!.hash);
         for (const r of records) {
           expect(r.hash).toBe(computeRecordHash(r, sha256));
-          expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+          expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+          // A version 7 id starts with the time it was made, in milliseconds: here the record's time.
+          expect(Number.parseInt(r.id.replace("-", "").slice(0, 12), 16)).toBe(Date.parse(r.recordedAt));
           expect(r.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
           expect(await store.get(r.id)).toEqual(r);
         }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import {
   type ChainHead,
@@ -22,6 +21,7 @@ import {
   notBefore,
   RECORD_COLUMNS,
   type RecordRow,
+  recordId,
   redactUrl,
   rowToRecord,
   sha256,
@@ -88,8 +88,9 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
       if (!head) throw new Error("the audit_head row is missing");
       const recordedAt = notBefore(head.now, head.recorded_at);
       let prev = { seq: Number(head.seq), hash: head.hash };
+      const ms = Date.parse(recordedAt);
       const placed = entries.map((entry): Placement => {
-        const at = { seq: prev.seq + 1, id: randomUUID(), recordedAt, prevHash: prev.hash };
+        const at = { seq: prev.seq + 1, id: recordId(ms), recordedAt, prevHash: prev.hash };
         prev = { seq: at.seq, hash: sha256(recordHashTextOf({ ...entry, ...at })) };
         return { ...at, hash: prev.hash };
       });

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
@@ -22,6 +21,7 @@ import {
   normalizeRange,
   RECORD_COLUMNS,
   type RecordRow,
+  recordId,
   rowToRecord,
   sha256,
   storeError,
@@ -79,8 +79,9 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
 
   const appendBatch = async (entries: EncodedEntry[]): Promise<Placement[]> => {
     const w = await runningWriter();
-    const pending: PendingRecord[] = entries.map((entry) => ({ ...entry, id: randomUUID() }));
-    const placed = await w.append(pending, now().toISOString());
+    const at = now();
+    const pending: PendingRecord[] = entries.map((entry) => ({ ...entry, id: recordId(at.getTime()) }));
+    const placed = await w.append(pending, at.toISOString());
     return placed.records.map(({ seq, prevHash, hash }, i) => ({
       seq,
       id: pending[i]!.id,
