@@ -1,4 +1,4 @@
-import { canonicalJson } from "../core/audit/canonical.js";
+import { canonicalText } from "../core/audit/canonical.js";
 import type { AuditRecord, Placement } from "../core/audit/types.js";
 import { type DecideContext, decide } from "../core/decide/decide.js";
 import type { Transaction } from "../core/decide/transaction.js";
@@ -95,16 +95,16 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
 
     async decideToJson(raw, { actor, validated }) {
       const decision = decideNow(raw, validated);
-      const json = canonicalJson(decision);
+      const output = canonicalText(decision);
       const placement = await deps.store.appendEncoded({
         kind: "decision",
         actor,
-        inputText: canonicalJson(raw),
-        outputText: json,
+        input: canonicalText(raw),
+        output,
         outcome: decision.outcome,
         versions: decision.versions,
       });
-      return { outcome: decision.outcome, json, placement };
+      return { outcome: decision.outcome, json: output.text, placement };
     },
   };
 }

@@ -79,6 +79,24 @@ describe("GroupCommitQueue", () => {
     expect(drained).toBe(true);
   });
 
+  it("drain resolves when a batch enqueued during a write settles at once (two in flight)", async () => {
+    let drained: Promise<void> | undefined;
+    const queue = new GroupCommitQueue<number, number>(
+      async (items) => {
+        if (!drained) {
+          void queue.enqueue(99);
+          drained = queue.drain();
+        }
+        return items;
+      },
+      256,
+      2,
+    );
+    expect(await queue.enqueue(1)).toBe(1);
+    const timeout = new Promise<string>((r) => setTimeout(() => r("timed out"), 2_000));
+    expect(await Promise.race([drained!.then(() => "drained"), timeout])).toBe("drained");
+  });
+
   it("splits large bursts into batches of at most maxBatch", async () => {
     const sizes: number[] = [];
     const queue = new GroupCommitQueue<number, number>((items) => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   type AuditRecord,
-  type EncodedEntry,
+  type EntryTexts,
   type HashFn,
   type Placement,
   parseInstant,
@@ -80,7 +80,7 @@ export function rowToRecord(row: RecordRow): AuditRecord {
 }
 
 /** Column values in RECORD_COLUMNS order: `input`/`output` are stored as canonical JSON text, exactly as hashed. */
-export function encodedToParams(entry: EncodedEntry, placement: Placement): unknown[] {
+export function encodedToParams(entry: EntryTexts, placement: Placement): unknown[] {
   return [
     placement.seq,
     placement.id,
@@ -234,8 +234,9 @@ export class GroupCommitQueue<T, R> {
 
   /** Resolves when nothing is queued or being written. */
   drain(): Promise<void> {
-    if (this.inFlight === 0 && !this.scheduled && this.pending.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+    const drained = new Promise<void>((resolve) => this.idle.push(resolve));
+    this.releaseIfIdle();
+    return drained;
   }
 
   private schedule(): void {
@@ -244,7 +245,14 @@ export class GroupCommitQueue<T, R> {
     setImmediate(() => {
       this.scheduled = false;
       this.dispatch();
+      this.releaseIfIdle();
     });
+  }
+
+  private releaseIfIdle(): void {
+    if (this.inFlight === 0 && !this.scheduled && this.pending.length === 0) {
+      for (const resolve of this.idle.splice(0)) resolve();
+    }
   }
 
   private dispatch(): void {
@@ -253,8 +261,8 @@ export class GroupCommitQueue<T, R> {
       this.inFlight++;
       void this.writeBatch(batch).finally(() => {
         this.inFlight--;
-        if (this.pending.length > 0) this.dispatch();
-        else if (this.inFlight === 0 && !this.scheduled) for (const resolve of this.idle.splice(0)) resolve();
+        this.dispatch();
+        this.releaseIfIdle();
       });
     }
   }

@@ -28,36 +28,37 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-/**
- * The canonical text of `value` and a copy of `value` as `JSON.parse(text)` would give it (same members in
- * the same order, `toJSON` applied, no `undefined`), except that deeply frozen parts holding plain data are
- * shared instead of copied, as they are: nothing can change them, and the shared classifications and
- * citations are most of a decision. The copy's text is remembered, so it is not encoded again. Throws as
- * `canonicalJson` does.
- */
-export function canonicalCopy(value: unknown): { text: string; copy: unknown } {
-  try {
-    const text = encode(value);
-    const copy = copyOf(value);
-    if (typeof copy === "object" && copy !== null) known.set(copy, text);
-    return { text, copy };
-  } catch (error) {
-    if (!(error instanceof NotJson)) throw error;
-    const found = locate(value, "$");
-    throw notJson(found?.path ?? "$", found?.message ?? error.message);
-  }
+/** A canonical JSON text made by `canonicalText`, which a store may take without checking it again. */
+export interface CanonicalText {
+  readonly text: string;
+}
+
+// The CanonicalText objects this module made: only these are taken as canonical by `isCanonicalText`.
+const madeHere = new WeakSet<object>();
+
+/** `canonicalJson(value)`, marked as made here (see `AuditStore.appendEncoded`). Throws as `canonicalJson`. */
+export function canonicalText(value: unknown): CanonicalText {
+  const made = Object.freeze({ text: canonicalJson(value) });
+  madeHere.add(made);
+  return made;
+}
+
+/** Whether `value` was made by `canonicalText` (a plain `{ text }` was not, and is not trusted). */
+export function isCanonicalText(value: unknown): value is CanonicalText {
+  return typeof value === "object" && value !== null && madeHere.has(value);
 }
 
 class NotJson extends Error {}
 
-// Canonical texts of values that are never mutated: deeply frozen ones, and copies made from canonical texts
-// (normalized audit entries), so that a record's input and output are encoded once, not again for hashing and
-// storage.
+// Canonical texts of values that are never mutated: deeply frozen ones, and copies made by parsing canonical
+// texts (normalized audit entries), so that a record's input and output are encoded once, not again for
+// hashing and storage.
 const known = new WeakMap<object, string>();
-// Deeply frozen objects that hold a `toJSON` value somewhere: their text is not what they hold, so they are
-// copied, not shared. `toJsonSeen` is set while encoding meets one.
-const holdsToJson = new WeakSet<object>();
-let toJsonSeen = false;
+
+/** Records that `value` (fresh from `JSON.parse(text)`, never mutated) encodes to `text`. */
+export function rememberCanonical(value: unknown, text: string): void {
+  if (typeof value === "object" && value !== null) known.set(value, text);
+}
 
 /** Why a value cannot be encoded, or undefined when it can (ignoring its children). */
 function problem(value: unknown): string | undefined {
@@ -84,18 +85,11 @@ function encode(value: unknown): string {
       return JSON.stringify(value);
     case "object": {
       const cached = known.get(value as object);
-      if (cached !== undefined) {
-        if (holdsToJson.has(value as object)) toJsonSeen = true;
-        return cached;
-      }
-      // A deeply frozen object cannot change, so its text can be reused (shared citations, cached
-      // classifications).
+      if (cached !== undefined) return cached;
+      // A deeply frozen object (plain data all the way down) cannot change, so its text can be reused (shared
+      // citations, cached classifications).
       if (isDeeplyFrozen(value)) {
-        const outer = toJsonSeen;
-        toJsonSeen = false;
         const text = encodeObject(value as object);
-        if (toJsonSeen) holdsToJson.add(value as object);
-        toJsonSeen ||= outer;
         known.set(value as object, text);
         return text;
       }
@@ -108,10 +102,8 @@ function encode(value: unknown): string {
 
 function encodeObject(value: object): string {
   const withToJson = value as { toJSON?: unknown };
-  if (typeof withToJson.toJSON === "function") {
-    toJsonSeen = true;
+  if (typeof withToJson.toJSON === "function")
     return encode((withToJson.toJSON as () => unknown).call(value));
-  }
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) {
@@ -131,32 +123,6 @@ function encodeObject(value: object): string {
     first = false;
   }
   return `${out}}`;
-}
-
-/** What `JSON.parse(canonicalJson(value))` gives, sharing deeply frozen plain parts; `value` must encode. */
-function copyOf(value: unknown): unknown {
-  if (typeof value !== "object" || value === null) return typeof value === "number" ? value + 0 : value;
-  if (isDeeplyFrozen(value) && !holdsToJson.has(value)) return value;
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return JSON.parse(encode(value));
-  if (Array.isArray(value)) return value.map(copyOf);
-  const record = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort()) {
-    const item = record[key];
-    if (item === undefined) continue;
-    // As JSON.parse does, "__proto__" becomes an own member, not the copy's prototype.
-    if (key === "__proto__") {
-      Object.defineProperty(copy, key, {
-        value: copyOf(item),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      copy[key] = copyOf(item);
-    }
-  }
-  return copy;
 }
 
 /** The path and reason of the first value that cannot be encoded. */

@@ -1,6 +1,6 @@
 import { ChipGateError, type Issue } from "../errors.js";
-import { canonicalCopy, canonicalJson } from "./canonical.js";
-import type { AuditEntryInput, AuditRecord, EncodedEntry, HashFn } from "./types.js";
+import { type CanonicalText, canonicalJson, isCanonicalText, rememberCanonical } from "./canonical.js";
+import type { AuditEntryInput, AuditRecord, EncodedEntry, EntryTexts, HashFn } from "./types.js";
 
 /** `prevHash` of the first record. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -26,7 +26,7 @@ export function computeRecordHash(record: Omit<AuditRecord, "hash"> | AuditRecor
 }
 
 /** A record to be hashed, with `input` and `output` as their canonical JSON texts. */
-export type RecordParts = EncodedEntry & RecordPlacement;
+export type RecordParts = EntryTexts & RecordPlacement;
 
 /**
  * `recordHashText` of the record `parts` describes, put together from the canonical texts of `input` and
@@ -46,7 +46,7 @@ export function recordHashTextOf(parts: RecordParts): string {
 }
 
 /** The entry `normalizeEntry` returned, with its input and output as their (remembered) canonical texts. */
-export function encodeEntry(entry: AuditEntryInput): EncodedEntry {
+export function encodeEntry(entry: AuditEntryInput): EntryTexts {
   return {
     kind: entry.kind,
     actor: entry.actor,
@@ -127,9 +127,9 @@ function fieldsOf(
 }
 
 /**
- * Checks an entry and returns a copy whose `input` and `output` read as their canonical JSON, so the record a
- * store returns is exactly the one it stored and hashed (no `undefined`, no class instances, no references to
- * the caller's objects but to deeply frozen ones). Throws INVALID_INPUT listing every problem.
+ * Checks an entry and returns a copy whose `input` and `output` went through canonical JSON, so the record a
+ * store returns is exactly the one it stored and hashed (no `undefined`, no class instances, no shared
+ * references to the caller's objects). Throws INVALID_INPUT listing every problem.
  */
 export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
   const raw = (entry ?? {}) as unknown as Record<string, unknown>;
@@ -141,7 +141,9 @@ export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
       continue;
     }
     try {
-      json[key] = canonicalCopy(raw[key]).copy;
+      const text = canonicalJson(raw[key]);
+      json[key] = JSON.parse(text);
+      rememberCanonical(json[key], text);
     } catch (error) {
       if (!(error instanceof ChipGateError)) throw error;
       for (const issue of error.issues)
@@ -155,16 +157,21 @@ export function normalizeEntry(entry: AuditEntryInput): AuditEntryInput {
 
 /**
  * Checks an entry given as canonical texts (`appendEncoded`): its fields as `normalizeEntry` does, and that
- * the texts are strings. That they are canonical JSON is the caller's promise. Throws INVALID_INPUT.
+ * `input` and `output` were made by `canonicalText` (so they are canonical JSON without being parsed again).
+ * Throws INVALID_INPUT listing every problem.
  */
-export function checkEncodedEntry(entry: EncodedEntry): EncodedEntry {
+export function checkEncodedEntry(entry: EncodedEntry): EntryTexts {
   const raw = (entry ?? {}) as unknown as Record<string, unknown>;
   const issues = fieldIssues(raw);
-  for (const key of ["inputText", "outputText"] as const) {
-    if (typeof raw[key] !== "string" || raw[key] === "") {
-      issues.push({ path: key, message: "must be the canonical JSON text made by canonicalJson" });
+  for (const key of ["input", "output"] as const) {
+    if (!isCanonicalText(raw[key])) {
+      issues.push({ path: key, message: "must be made by canonicalText() from the JSON value to record" });
     }
   }
   if (issues.length > 0) throw invalid(issues);
-  return { ...fieldsOf(raw), inputText: raw.inputText as string, outputText: raw.outputText as string };
+  return {
+    ...fieldsOf(raw),
+    inputText: (entry.input as CanonicalText).text,
+    outputText: (entry.output as CanonicalText).text,
+  };
 }

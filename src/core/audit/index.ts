@@ -1,4 +1,4 @@
-export { canonicalJson } from "./canonical.js";
+export { type CanonicalText, canonicalJson, canonicalText, isCanonicalText } from "./canonical.js";
 export {
   checkEncodedEntry,
   computeRecordHash,
@@ -19,6 +19,7 @@ export type {
   AuditVersions,
   ChainHead,
   EncodedEntry,
+  EntryTexts,
   HashFn,
   Placement,
   VerifyFailure,

@@ -1,3 +1,5 @@
+import type { CanonicalText } from "./canonical.js";
+
 /** Versions of everything that shaped a decision, so a recorded decision can be reproduced. */
 export interface AuditVersions {
   engine: string;
@@ -16,10 +18,20 @@ export interface AuditEntryInput {
 }
 
 /**
- * An entry whose `input` and `output` are already their canonical JSON texts (made by `canonicalJson`, which
- * the store trusts and does not repeat), for `AuditStore.appendEncoded`.
+ * An entry whose `input` and `output` the caller already encoded with `canonicalText`, for
+ * `AuditStore.appendEncoded`: the store takes those texts as they are.
  */
 export interface EncodedEntry {
+  kind: "decision";
+  actor: string;
+  input: CanonicalText;
+  output: CanonicalText;
+  outcome?: string | undefined;
+  versions: AuditVersions;
+}
+
+/** An entry as a store seals it: `input` and `output` as canonical JSON texts. */
+export interface EntryTexts {
   kind: "decision";
   actor: string;
   inputText: string;

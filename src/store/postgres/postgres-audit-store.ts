@@ -3,7 +3,7 @@ import {
   type ChainHead,
   ChainVerifier,
   checkEncodedEntry,
-  type EncodedEntry,
+  type EntryTexts,
   encodeEntry,
   normalizeEntry,
   type Placement,
@@ -72,7 +72,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
     throw storeError(`cannot open the PostgreSQL audit trail at ${location}`, error);
   }
 
-  async function writeBatch(entries: EncodedEntry[]): Promise<Placement[]> {
+  async function writeBatch(entries: EntryTexts[]): Promise<Placement[]> {
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -116,7 +116,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
     }
   }
 
-  const queue = new GroupCommitQueue<EncodedEntry, Placement>(writeBatch);
+  const queue = new GroupCommitQueue<EntryTexts, Placement>(writeBatch);
   let closed = false;
 
   async function query<R extends pg.QueryResultRow>(

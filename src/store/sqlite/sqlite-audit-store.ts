@@ -5,7 +5,7 @@ import {
   type ChainHead,
   ChainVerifier,
   checkEncodedEntry,
-  type EncodedEntry,
+  type EntryTexts,
   encodeEntry,
   normalizeEntry,
   type Placement,
@@ -77,7 +77,7 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
     return writer!;
   };
 
-  const appendBatch = async (entries: EncodedEntry[]): Promise<Placement[]> => {
+  const appendBatch = async (entries: EntryTexts[]): Promise<Placement[]> => {
     const w = await runningWriter();
     const at = now();
     const pending: PendingRecord[] = entries.map((entry) => ({ ...entry, id: recordId(at.getTime()) }));
@@ -93,7 +93,7 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
 
   // The writer resolves a commit only after COMMIT returned on its thread, and with synchronous=FULL the WAL is
   // fsynced by then, so resolving right after is resolving after durability.
-  const queue = new GroupCommitQueue<EncodedEntry, Placement>(
+  const queue = new GroupCommitQueue<EntryTexts, Placement>(
     async (entries) => {
       try {
         return await appendBatch(entries);

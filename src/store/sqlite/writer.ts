@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { type EncodedEntry, recordHashTextOf } from "../../core/audit/index.js";
+import { type EntryTexts, recordHashTextOf } from "../../core/audit/index.js";
 
 /** The head row as stored: seq, hash and time of the last record. */
 export interface HeadRow {
@@ -10,7 +10,7 @@ export interface HeadRow {
 }
 
 /** An entry to append with the id the caller gave it. */
-export type PendingRecord = EncodedEntry & { id: string };
+export type PendingRecord = EntryTexts & { id: string };
 
 /** Where the writer put each record of a batch, in order, and the time they all carry. */
 export interface Placed {
