@@ -145,6 +145,24 @@ export function describeStore(target: StoreTarget): void {
         expect(await store.head()).toEqual({ seq: 0, hash: GENESIS_HASH });
       });
 
+      it("rejects an actor or outcome that text columns cannot hold as given (a lone surrogate)", async (ctx) => {
+        const { store } = await fresh(ctx);
+        await expect(store.append(decision(1, { actor: "alice\uD800" }))).rejects.toThrow(
+          /actor.*lone surrogate/,
+        );
+        await expect(store.append(decision(1, { outcome: "\uDC00x" }))).rejects.toThrow(
+          /outcome.*lone surrogate/,
+        );
+        // In input and output it is kept, written as an escape, and the record verifies.
+        const record = await store.append({
+          ...decision(2),
+          input: { name: "x\uD800" },
+          actor: "bob \u{1F600}",
+        });
+        expect((await store.get(record.id))!.input).toEqual({ name: "x\uD800" });
+        expect(await store.verify()).toMatchObject({ ok: true, checked: 1 });
+      });
+
       it("gives appends made at once distinct seqs in one valid chain (group commit)", async (ctx) => {
         const { store } = await fresh(ctx);
         const records = await Promise.all(

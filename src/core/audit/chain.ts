@@ -101,8 +101,25 @@ function fieldIssues(raw: Record<string, unknown>): Issue[] {
       issues.push({ path: `versions.${key}`, message: "must be a non-empty string" });
     }
   }
+  // These are stored as plain text columns (UTF-8), where a lone surrogate would become U+FFFD and the stored
+  // record would no longer match its hash. (In input and output, canonical JSON writes it as an escape.)
+  const texts: [string, unknown][] = [
+    ["actor", raw.actor],
+    ["outcome", raw.outcome],
+    ...(["engine", "ruleData", "screeningData"] as const).map((k): [string, unknown] => [
+      `versions.${k}`,
+      versions[k],
+    ]),
+  ];
+  for (const [path, value] of texts) {
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+      issues.push({ path, message: "must be well-formed Unicode (it holds a lone surrogate)" });
+    }
+  }
   return issues;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function invalid(issues: Issue[]): ChipGateError {
   const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join("\n");
