@@ -6,6 +6,7 @@ import pg from "pg";
 import { engineVersion } from "../src/node/package-info.js";
 import type { AuditEntryInput, AuditStore } from "../src/store/index.js";
 import { openPostgresAuditStore, openSqliteAuditStore } from "../src/store/index.js";
+import { median } from "./stats.js";
 
 /**
  * Durable audit appends per second, on SQLite and PostgreSQL: one caller awaiting each append in turn, and
@@ -45,11 +46,6 @@ function entry(n: number): AuditEntryInput {
     outcome: n % 3 === 0 ? "license-required" : "no-license-required",
     versions: { engine: engineVersion, ruleData: "rules-2025-01-15", screeningData: "csl-2025-02-01" },
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function rate(count: number, fn: (count: number) => Promise<void>): Promise<number> {

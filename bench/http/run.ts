@@ -16,6 +16,7 @@ import { splitCslList } from "../../src/core/screening/csl.js";
 import { bundledListPath, readCslFile } from "../../src/node/screening/index.js";
 import { openKeyStore } from "../../src/server/keys/key-store.js";
 import { makeQueries } from "../screening-bench.js";
+import { median } from "../stats.js";
 import type { LoadResult, LoadSpec } from "./load.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -112,12 +113,6 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function load(spec: LoadSpec): Promise<LoadResult> {

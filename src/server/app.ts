@@ -127,6 +127,16 @@ function headerReader(request: Request, incoming: IncomingMessage | undefined): 
   };
 }
 
+/** The one JSON shape of an error, with its status (or `status`) and the error's own headers. */
+function errorResponse(
+  error: ApiError,
+  requestId: string,
+  headers: Record<string, string>,
+  status = error.status,
+): Response {
+  return jsonResponse(JSON.stringify(errorJson(error, requestId)), status, { ...error.headers, ...headers });
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -317,6 +327,11 @@ export function createApp(deps: AppDeps): Hono {
       const requestId = given !== null && REQUEST_ID.test(given) ? given : randomUUID();
       let principal: Principal | undefined;
       let response: Response;
+      // Headers every answer carries; "connection: close" once shutdown began, so clients go elsewhere.
+      const own = (): Record<string, string> => ({
+        "x-request-id": requestId,
+        ...(state.draining && { connection: "close" }),
+      });
       try {
         const result = await run(
           r,
@@ -330,20 +345,12 @@ export function createApp(deps: AppDeps): Hono {
           },
         );
         if (result instanceof JsonReply) {
-          response = jsonResponse(result.text, result.status, {
-            ...result.headers,
-            "x-request-id": requestId,
-            ...(state.draining && { connection: "close" }),
-          });
+          response = jsonResponse(result.text, result.status, { ...result.headers, ...own() });
         } else if (result instanceof Response) {
           response = result;
-          response.headers.set("x-request-id", requestId);
-          if (state.draining) response.headers.set("connection", "close");
+          for (const [name, value] of Object.entries(own())) response.headers.set(name, value);
         } else {
-          response = jsonResponse(JSON.stringify(result), 200, {
-            "x-request-id": requestId,
-            ...(state.draining && { connection: "close" }),
-          });
+          response = jsonResponse(JSON.stringify(result), 200, own());
         }
       } catch (error) {
         const apiError = toApiError(error);
@@ -355,11 +362,7 @@ export function createApp(deps: AppDeps): Hono {
             error: error instanceof Error ? (error.stack ?? error.message) : String(error),
           });
         }
-        response = jsonResponse(JSON.stringify(errorJson(apiError, requestId)), apiError.status, {
-          ...apiError.headers,
-          "x-request-id": requestId,
-          ...(state.draining && { connection: "close" }),
-        });
+        response = errorResponse(apiError, requestId, own());
       }
       const seconds = (performance.now() - started) / 1000;
       metrics.request(r.method, r.path, response.status, seconds);
@@ -418,23 +421,16 @@ export function createApp(deps: AppDeps): Hono {
     if (ui) return ui;
     const requestId = randomUUID();
     metrics.request(c.req.method.toLowerCase(), "unmatched", 404, 0);
-    return jsonResponse(
-      JSON.stringify(
-        errorJson(
-          new ApiError("ROUTE_NOT_FOUND", `no route ${c.req.method} ${c.req.path}; see /docs`),
-          requestId,
-        ),
-      ),
-      404,
+    return errorResponse(
+      new ApiError("ROUTE_NOT_FOUND", `no route ${c.req.method} ${c.req.path}; see /docs`),
+      requestId,
       { "x-request-id": requestId },
     );
   });
   app.onError((error, c) => {
     const requestId = randomUUID();
     logger.log("error", "unhandled", { requestId, path: c.req.path, error: String(error) });
-    return jsonResponse(JSON.stringify(errorJson(toApiError(error), requestId)), 500, {
-      "x-request-id": requestId,
-    });
+    return errorResponse(toApiError(error), requestId, { "x-request-id": requestId }, 500);
   });
   return app;
 }

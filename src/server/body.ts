@@ -8,23 +8,26 @@ function tooLarge(limit: number): ApiError {
 /** A request header by lower-case name (null when absent). */
 export type HeaderReader = (name: string) => string | null;
 
-/** Rejects at once when the declared length is over the limit, before reading anything. */
-export function checkDeclaredLength(request: Request, limit: number, header?: HeaderReader): void {
-  const declared = header ? header("content-length") : request.headers.get("content-length");
+/**
+ * Rejects at once when the declared length is over the limit, before reading anything; returns the declared
+ * length (null when none).
+ */
+export function checkDeclaredLength(
+  request: Request,
+  limit: number,
+  header: HeaderReader = (name) => request.headers.get(name),
+): string | null {
+  const declared = header("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  return declared;
 }
 
 /**
  * The whole body as text, failing with 413 as soon as it passes `limit` bytes. `header` reads request headers
  * (the router passes one that reads Node's parsed headers without building a Headers object).
  */
-export async function readBodyText(
-  request: Request,
-  limit: number,
-  header: HeaderReader = (name) => request.headers.get(name),
-): Promise<string> {
-  const declared = header("content-length");
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+export async function readBodyText(request: Request, limit: number, header?: HeaderReader): Promise<string> {
+  const declared = checkDeclaredLength(request, limit, header);
   // With a declared length already checked, text() lets @hono/node-server read the socket directly; going
   // through request.body would build a web stream per request, several times slower.
   if (declared !== null) {

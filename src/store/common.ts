@@ -1,10 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
+  type AuditEntryInput,
   type AuditRecord,
   type EntryTexts,
+  encodeEntry,
   type HashFn,
+  normalizeEntry,
   type Placement,
   parseInstant,
+  recordOf,
   type VerifyResult,
 } from "../core/audit/index.js";
 import { ChipGateError, type Issue } from "../core/errors.js";
@@ -79,7 +83,23 @@ export function rowToRecord(row: RecordRow): AuditRecord {
   };
 }
 
-/** Column values in RECORD_COLUMNS order: `input`/`output` are stored as canonical JSON text, exactly as hashed. */
+/**
+ * `AuditStore.append` over a store's queue of encoded entries: checks and copies the entry, and gives back the
+ * record as placed.
+ */
+export async function appendThrough(
+  queue: GroupCommitQueue<EntryTexts, Placement>,
+  entry: AuditEntryInput,
+): Promise<AuditRecord> {
+  const normalized = normalizeEntry(entry);
+  const { hash, ...placement } = await queue.enqueue(encodeEntry(normalized));
+  return { ...recordOf(normalized, placement), hash };
+}
+
+/**
+ * Column values in RECORD_COLUMNS order: `input`/`output` are stored as canonical JSON text, exactly as hashed.
+ * (The SQLite writer thread runs its source text, so it uses nothing outside it.)
+ */
 export function encodedToParams(entry: EntryTexts, placement: Placement): unknown[] {
   return [
     placement.seq,

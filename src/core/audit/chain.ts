@@ -1,6 +1,14 @@
 import { ChipGateError, type Issue } from "../errors.js";
 import { type CanonicalText, canonicalJson, isCanonicalText, rememberCanonical } from "./canonical.js";
-import type { AuditEntryInput, AuditRecord, EncodedEntry, EntryTexts, HashFn } from "./types.js";
+import type {
+  AuditEntryInput,
+  AuditRecord,
+  ChainHead,
+  EncodedEntry,
+  EntryTexts,
+  HashFn,
+  Placement,
+} from "./types.js";
 
 /** `prevHash` of the first record. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -43,6 +51,30 @@ export function recordHashTextOf(parts: RecordParts): string {
     `${outcome}"output":${parts.outputText},"prevHash":${s(parts.prevHash)},"recordedAt":${s(parts.recordedAt)},` +
     `"seq":${s(parts.seq)},"versions":{"engine":${s(v.engine)},"ruleData":${s(v.ruleData)},"screeningData":${s(v.screeningData)}}}`
   );
+}
+
+/** An entry with the id its store gave it, ready to be chained. */
+export type IdentifiedEntry = EntryTexts & { id: string };
+
+/**
+ * Places `entries`, in order, after the record `head`, all stamped `recordedAt`: each one's seq, prevHash and
+ * hash. It uses nothing but `recordHashTextOf` and `sha256`, because the SQLite writer thread runs its source
+ * text too: both stores chain records with this one function.
+ */
+export function chainEntries(
+  entries: readonly IdentifiedEntry[],
+  head: ChainHead,
+  recordedAt: string,
+  sha256: HashFn,
+): Placement[] {
+  let seq = head.seq;
+  let prevHash = head.hash;
+  return entries.map((entry) => {
+    seq += 1;
+    const placement = { seq, id: entry.id, recordedAt, prevHash };
+    prevHash = sha256(recordHashTextOf({ ...entry, ...placement }));
+    return { ...placement, hash: prevHash };
+  });
 }
 
 /** The entry `normalizeEntry` returned, with its input and output as their (remembered) canonical texts. */

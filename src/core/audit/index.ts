@@ -1,9 +1,11 @@
 export { type CanonicalText, canonicalJson, canonicalText, isCanonicalText } from "./canonical.js";
 export {
+  chainEntries,
   checkEncodedEntry,
   computeRecordHash,
   encodeEntry,
   GENESIS_HASH,
+  type IdentifiedEntry,
   normalizeEntry,
   type RecordParts,
   type RecordPlacement,

@@ -270,14 +270,8 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
   const synonyms = mineSynonyms(organizationNames, distinctive, terms);
   for (const [a, runs] of mineAbbreviations(organizationNames, terms)) {
     for (const r of runs) {
-      for (const [from, to] of [
-        [a, r],
-        [r, a],
-      ] as const) {
-        const list = synonyms.get(from);
-        if (!list) synonyms.set(from, [to]);
-        else if (!list.includes(to)) list.push(to);
-      }
+      link(synonyms, a, r);
+      link(synonyms, r, a);
     }
   }
   const postingLists: number[][] = terms.map(() => []);
@@ -409,6 +403,24 @@ function misspelledGenericWords(
   return out;
 }
 
+/** Adds `b` to the terms linked from `a`, once. */
+function link(map: Map<number, number[]>, a: number, b: number): void {
+  const list = map.get(a);
+  if (!list) map.set(a, [b]);
+  else if (!list.includes(b)) list.push(b);
+}
+
+/** Calls `each(start, end)` for every run of names of one record (`pending` is in record order). */
+function forEachRecord(
+  pending: readonly { record: number }[],
+  each: (start: number, end: number) => void,
+): void {
+  for (let start = 0, end = 0; start < pending.length; start = end) {
+    while (end < pending.length && pending[end]!.record === pending[start]!.record) end++;
+    each(start, end);
+  }
+}
+
 /** Most different word runs one abbreviation may stand for before it is taken as ambiguous. */
 const MAX_ABBREVIATION_RUNS = 2;
 
@@ -428,10 +440,7 @@ function mineAbbreviations(
   terms: readonly string[],
 ): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  let start = 0;
-  while (start < pending.length) {
-    let end = start;
-    while (end < pending.length && pending[end]!.record === pending[start]!.record) end++;
+  forEachRecord(pending, (start, end) => {
     for (let i = start; i < end; i++) {
       if (pending[i]!.tokens.length !== 1) continue;
       const a = pending[i]!.tokens[0]!;
@@ -445,16 +454,12 @@ function mineAbbreviations(
             [3, pending[j]!.triples],
           ] as const) {
             if (from + len > words.length || !abbreviates(short, words.slice(from, from + len))) continue;
-            const list = out.get(a);
-            const run = runs[from]!;
-            if (!list) out.set(a, [run]);
-            else if (!list.includes(run)) list.push(run);
+            link(out, a, runs[from]!);
           }
         }
       }
     }
-    start = end;
-  }
+  });
   for (const [a, runs] of out) if (runs.length > MAX_ABBREVIATION_RUNS) out.delete(a);
   return out;
 }
@@ -489,17 +494,9 @@ function mineSynonyms(
   terms: readonly string[],
 ): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  const link = (a: number, b: number): void => {
-    const list = out.get(a);
-    if (!list) out.set(a, [b]);
-    else if (!list.includes(b)) list.push(b);
-  };
   const usable = (t: number): boolean =>
     distinctive[t] === 1 && terms[t]!.length >= 4 && !/\d/.test(terms[t]!);
-  let start = 0;
-  while (start < pending.length) {
-    let end = start;
-    while (end < pending.length && pending[end]!.record === pending[start]!.record) end++;
+  forEachRecord(pending, (start, end) => {
     for (let i = start; i < end; i++) {
       for (let j = i + 1; j < end; j++) {
         const a = pending[i]!.tokens;
@@ -513,13 +510,12 @@ function mineSynonyms(
           continue;
         if (!differ.every((k) => usable(a[k]!) && usable(b[k]!))) continue;
         for (const k of differ) {
-          link(a[k]!, b[k]!);
-          link(b[k]!, a[k]!);
+          link(out, a[k]!, b[k]!);
+          link(out, b[k]!, a[k]!);
         }
       }
     }
-    start = end;
-  }
+  });
   // A word said to be several others is a shared surname or a generic label, not a respelling.
   for (const [t, list] of out) if (list.length > MAX_RESPELLINGS) out.delete(t);
   for (const [t, list] of out) {

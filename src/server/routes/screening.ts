@@ -77,28 +77,32 @@ async function screenOnThread(data: LoadedData, q: Query, metrics: Metrics): Pro
   return JSON.parse(answer.json) as ScreenJson;
 }
 
+/** The cached result for `key`, counted; undefined when the cache does not hold it. */
+function recall(data: LoadedData, key: string, metrics: Metrics): ScreenJson | undefined {
+  const r = data.screenCache.get(key) as ScreenJson | undefined;
+  if (r) metrics.screening(r.band);
+  return r;
+}
+
+/** Caches and counts a result just screened. */
+function remember(data: LoadedData, key: string, r: ScreenJson, metrics: Metrics): ScreenJson {
+  data.screenCache.set(key, r);
+  metrics.screening(r.band);
+  return r;
+}
+
 /** Screens one query through the result cache of the list in force, on this thread. */
 export function screenOne(data: LoadedData, q: Query, metrics: Metrics): ScreenJson {
   const key = data.screenCache.key(q.name, q.country, q.address);
-  let r = data.screenCache.get(key) as ScreenJson | undefined;
-  if (!r) {
-    r = screenHere(data, q);
-    data.screenCache.set(key, r);
-  }
-  metrics.screening(r.band);
-  return r;
+  return recall(data, key, metrics) ?? remember(data, key, screenHere(data, q), metrics);
 }
 
 /** `screenOne`, with a name the cache does not hold screened on the screening thread when it can. */
 async function screenOneOffThread(data: LoadedData, q: Query, metrics: Metrics): Promise<ScreenJson> {
   const key = data.screenCache.key(q.name, q.country, q.address);
-  let r = data.screenCache.get(key) as ScreenJson | undefined;
-  if (!r) {
-    r = (await screenOnThread(data, q, metrics)) ?? screenHere(data, q);
-    data.screenCache.set(key, r);
-  }
-  metrics.screening(r.band);
-  return r;
+  const cached = recall(data, key, metrics);
+  if (cached) return cached;
+  return remember(data, key, (await screenOnThread(data, q, metrics)) ?? screenHere(data, q), metrics);
 }
 
 function screeningVersion(data: LoadedData) {

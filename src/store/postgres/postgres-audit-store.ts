@@ -2,16 +2,14 @@ import pg from "pg";
 import {
   type ChainHead,
   ChainVerifier,
+  chainEntries,
   checkEncodedEntry,
   type EntryTexts,
-  encodeEntry,
-  normalizeEntry,
   type Placement,
-  recordHashTextOf,
-  recordOf,
 } from "../../core/audit/index.js";
 import type { AuditStore, ListFilter, ListPage, TimeRange, VerifyOptions } from "../audit-store.js";
 import {
+  appendThrough,
   CHUNK,
   encodedToParams,
   GroupCommitQueue,
@@ -87,14 +85,11 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
       const head = opened[1]?.rows[0];
       if (!head) throw new Error("the audit_head row is missing");
       const recordedAt = notBefore(head.now, head.recorded_at);
-      let prev = { seq: Number(head.seq), hash: head.hash };
       const ms = Date.parse(recordedAt);
-      const placed = entries.map((entry): Placement => {
-        const at = { seq: prev.seq + 1, id: recordId(ms), recordedAt, prevHash: prev.hash };
-        prev = { seq: at.seq, hash: sha256(recordHashTextOf({ ...entry, ...at })) };
-        return { ...at, hash: prev.hash };
-      });
-      const params = entries.flatMap((entry, i) => encodedToParams(entry, placed[i]!));
+      const pending = entries.map((entry) => ({ ...entry, id: recordId(ms) }));
+      const placed = chainEntries(pending, { seq: Number(head.seq), hash: head.hash }, recordedAt, sha256);
+      const last = placed[placed.length - 1]!;
+      const params = pending.flatMap((entry, i) => encodedToParams(entry, placed[i]!));
       const values = entries.map(
         (_, i) => `(${Array.from({ length: 13 }, (_, j) => `$${i * 13 + j + 1}`).join(", ")})`,
       );
@@ -102,7 +97,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
       await client.query(
         `WITH inserted AS (INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES ${values.join(", ")})
          UPDATE audit_head SET seq = $${n + 1}, hash = $${n + 2}, recorded_at = $${n + 3} WHERE id = 1`,
-        [...params, prev.seq, prev.hash, recordedAt],
+        [...params, last.seq, last.hash, recordedAt],
       );
       await client.query("COMMIT");
       return placed;
@@ -138,9 +133,7 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
 
     async append(entry) {
       if (closed) throw storeError("the audit store is closed");
-      const normalized = normalizeEntry(entry);
-      const { hash, ...placement } = await queue.enqueue(encodeEntry(normalized));
-      return { ...recordOf(normalized, placement), hash };
+      return appendThrough(queue, entry);
     },
 
     async appendEncoded(entry) {

@@ -6,13 +6,11 @@ import {
   ChainVerifier,
   checkEncodedEntry,
   type EntryTexts,
-  encodeEntry,
-  normalizeEntry,
   type Placement,
-  recordOf,
 } from "../../core/audit/index.js";
 import type { AuditStore, ListFilter, ListPage, TimeRange, VerifyOptions } from "../audit-store.js";
 import {
+  appendThrough,
   CHUNK,
   GroupCommitQueue,
   headMissing,
@@ -29,7 +27,7 @@ import {
   whereClause,
 } from "../common.js";
 import { sqliteMigrations } from "./migrations.js";
-import { type HeadRow, type PendingRecord, type SqliteWriter, startSqliteWriter } from "./writer.js";
+import { type HeadRow, SELECT_HEAD, type SqliteWriter, startSqliteWriter } from "./writer.js";
 
 type Db = Database.Database;
 
@@ -58,7 +56,7 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
     throw storeError(`cannot open the SQLite audit trail at ${file}`, error);
   }
 
-  const selectHead = db.prepare<[], HeadRow>("SELECT seq, hash, recorded_at FROM audit_head WHERE id = 1");
+  const selectHead = db.prepare<[], HeadRow>(SELECT_HEAD);
   const selectById = db.prepare<[string], RecordRow>(
     `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE id = ?`,
   );
@@ -80,15 +78,10 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
   const appendBatch = async (entries: EntryTexts[]): Promise<Placement[]> => {
     const w = await runningWriter();
     const at = now();
-    const pending: PendingRecord[] = entries.map((entry) => ({ ...entry, id: recordId(at.getTime()) }));
-    const placed = await w.append(pending, at.toISOString());
-    return placed.records.map(({ seq, prevHash, hash }, i) => ({
-      seq,
-      id: pending[i]!.id,
-      recordedAt: placed.recordedAt,
-      prevHash,
-      hash,
-    }));
+    return w.append(
+      entries.map((entry) => ({ ...entry, id: recordId(at.getTime()) })),
+      at.toISOString(),
+    );
   };
 
   // The writer resolves a commit only after COMMIT returned on its thread, and with synchronous=FULL the WAL is
@@ -125,9 +118,7 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
 
     async append(entry) {
       guard();
-      const normalized = normalizeEntry(entry);
-      const { hash, ...placement } = await queue.enqueue(encodeEntry(normalized));
-      return { ...recordOf(normalized, placement), hash };
+      return appendThrough(queue, entry);
     },
 
     async appendEncoded(entry) {
@@ -185,9 +176,7 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
       }
       try {
         reader.exec("BEGIN");
-        const head = reader
-          .prepare<[], HeadRow>("SELECT seq, hash, recorded_at FROM audit_head WHERE id = 1")
-          .get();
+        const head = reader.prepare<[], HeadRow>(SELECT_HEAD).get();
         const chunk = reader.prepare<[number, number], RecordRow>(
           `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > ? ORDER BY seq LIMIT ?`,
         );

@@ -1,6 +1,12 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { type EntryTexts, recordHashTextOf } from "../../core/audit/index.js";
+import {
+  chainEntries,
+  type IdentifiedEntry,
+  type Placement,
+  recordHashTextOf,
+} from "../../core/audit/index.js";
+import { encodedToParams } from "../common.js";
 
 /** The head row as stored: seq, hash and time of the last record. */
 export interface HeadRow {
@@ -9,14 +15,7 @@ export interface HeadRow {
   recorded_at: string;
 }
 
-/** An entry to append with the id the caller gave it. */
-export type PendingRecord = EntryTexts & { id: string };
-
-/** Where the writer put each record of a batch, in order, and the time they all carry. */
-export interface Placed {
-  recordedAt: string;
-  records: { seq: number; prevHash: string; hash: string }[];
-}
+export const SELECT_HEAD = "SELECT seq, hash, recorded_at FROM audit_head WHERE id = 1";
 
 /**
  * The writing connection of the SQLite trail, on its own thread. better-sqlite3 commits synchronously and
@@ -30,42 +29,35 @@ export interface Placed {
  * the caller made) keeps that work off the server's thread. `recordedAt` is never earlier than the head's.
  *
  * The thread's code is a plain script (eval) so that it runs the same from the TypeScript sources under test
- * and from dist/; the hash text is built by the source of `recordHashTextOf`, the function the rest of ChipGate
- * uses.
+ * and from dist/; it chains, hashes and lays out rows with the source of the functions the rest of ChipGate
+ * uses (`chainEntries`, `recordHashTextOf`, `encodedToParams`), which therefore use nothing outside them.
  */
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const Database = require(workerData.betterSqlite3);
 const recordHashTextOf = ${recordHashTextOf.toString()};
+const chainEntries = ${chainEntries.toString()};
+const encodedToParams = ${encodedToParams.toString()};
+const sha256 = (text) => createHash("sha256").update(text, "utf8").digest("hex");
 let db;
 let append;
 try {
   db = new Database(workerData.file, { fileMustExist: true });
   db.pragma("busy_timeout = 10000");
   db.pragma("synchronous = FULL");
-  const selectHead = db.prepare("SELECT seq, hash, recorded_at FROM audit_head WHERE id = 1");
+  const selectHead = db.prepare(workerData.selectHead);
   const insert = db.prepare(workerData.insertSql);
   const moveHead = db.prepare("UPDATE audit_head SET seq = ?, hash = ?, recorded_at = ? WHERE id = 1");
   append = db.transaction((pending, now) => {
     const head = selectHead.get();
     if (!head) throw new Error("the audit_head row is missing");
     const recordedAt = now < head.recorded_at ? head.recorded_at : now;
-    let seq = head.seq;
-    let prevHash = head.hash;
-    const records = [];
-    for (const p of pending) {
-      seq += 1;
-      const hash = createHash("sha256")
-        .update(recordHashTextOf({ ...p, seq, prevHash, recordedAt }), "utf8")
-        .digest("hex");
-      insert.run(seq, p.id, recordedAt, p.kind, p.actor, p.outcome === undefined ? null : p.outcome,
-        p.inputText, p.outputText, p.versions.engine, p.versions.ruleData, p.versions.screeningData, prevHash, hash);
-      records.push({ seq, prevHash, hash });
-      prevHash = hash;
-    }
-    moveHead.run(seq, prevHash, recordedAt);
-    return { recordedAt, records };
+    const placed = chainEntries(pending, head, recordedAt, sha256);
+    placed.forEach((p, i) => insert.run(encodedToParams(pending[i], p)));
+    const last = placed[placed.length - 1];
+    moveHead.run(last.seq, last.hash, recordedAt);
+    return placed;
   });
   parentPort.postMessage({ ready: true });
 } catch (error) {
@@ -89,7 +81,7 @@ parentPort.on("message", (m) => {
 const betterSqlite3 = createRequire(import.meta.url).resolve("better-sqlite3");
 
 interface Pending {
-  resolve: (r: Placed) => void;
+  resolve: (r: Placement[]) => void;
   reject: (e: Error) => void;
 }
 
@@ -98,7 +90,7 @@ export interface SqliteWriter {
    * Chains `pending` onto the head, in order, and writes the records in one IMMEDIATE transaction, stamped
    * `now` (or the head's time if later); resolves after COMMIT (durable with synchronous=FULL).
    */
-  append(pending: PendingRecord[], now: string): Promise<Placed>;
+  append(pending: IdentifiedEntry[], now: string): Promise<Placement[]>;
   /** Rejects once the thread failed; the store starts a new one for the next append. */
   readonly failed: boolean;
   close(): Promise<void>;
@@ -108,7 +100,7 @@ export interface SqliteWriter {
 export function startSqliteWriter(file: string, insertSql: string): Promise<SqliteWriter> {
   const worker = new Worker(WRITER_SOURCE, {
     eval: true,
-    workerData: { file, insertSql, betterSqlite3 },
+    workerData: { file, insertSql, selectHead: SELECT_HEAD, betterSqlite3 },
   });
   const pending = new Map<number, Pending>();
   let nextId = 0;
@@ -134,7 +126,7 @@ export function startSqliteWriter(file: string, insertSql: string): Promise<Sqli
       worker.on("exit", (code) => {
         if (!closing) fail(new Error(`the SQLite writer thread exited (code ${code})`));
       });
-      worker.on("message", (msg: { id: number; result?: Placed; error?: string }) => {
+      worker.on("message", (msg: { id: number; result?: Placement[]; error?: string }) => {
         const p = pending.get(msg.id);
         if (!p) return;
         pending.delete(msg.id);
@@ -150,7 +142,7 @@ export function startSqliteWriter(file: string, insertSql: string): Promise<Sqli
         },
         append(records, now) {
           if (failed || closing) return Promise.reject(new Error("the SQLite writer thread is not running"));
-          return new Promise<Placed>((res, rej) => {
+          return new Promise<Placement[]>((res, rej) => {
             const id = nextId++;
             pending.set(id, { resolve: res, reject: rej });
             worker.ref();
