@@ -73,6 +73,8 @@ export interface RuleBook {
   /** Content hash of the data files, given by the loader. */
   readonly version: string;
   readonly lastReviewed: string;
+  /** Rules published after this date were not looked for: answers for later dates must say so. */
+  readonly verifiedThrough: string;
   readonly sources: Readonly<Record<string, Source>>;
   readonly bitLength: Readonly<Record<string, number>>;
   readonly tf32AlternativeBitLength: number;
@@ -159,7 +161,8 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
   checkCite(notesDoc.file, ["cite"], notes.cite);
 
   const versionsDoc = single("versions");
-  const versions = parseWith(versionsFile, versionsDoc).versions.map(
+  const versionsData = parseWith(versionsFile, versionsDoc);
+  const versions = versionsData.versions.map(
     (v): RuleVersion => ({ ...v, modes: v.modes ?? ["as-enforced", "as-codified"] }),
   );
   versions.forEach((v, i) => {
@@ -275,6 +278,7 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
   return Object.freeze({
     version,
     lastReviewed,
+    verifiedThrough: versionsData.verified_through,
     sources,
     bitLength: notes.bit_length,
     tf32AlternativeBitLength: notes.tf32_alternative_bit_length,

@@ -149,6 +149,8 @@ export type RuleVersionData = z.infer<typeof ruleVersion>;
 
 export const versionsFile = z.strictObject({
   last_reviewed: isoDate,
+  /** The date through which the rule data was checked against published sources (Federal Register, eCFR). */
+  verified_through: isoDate,
   versions: z.array(ruleVersion).min(1),
 });
 
