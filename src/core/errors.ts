@@ -18,6 +18,10 @@ export const errorCodes = {
     summary: "A screening-list file is malformed; nothing was replaced.",
   },
   AUDIT_STORE_ERROR: { input: false, summary: "The audit store could not record or read a decision." },
+  REMOTE_SOURCE_ERROR: {
+    input: true,
+    summary: "A remote source (the Federal Register API) was unreachable, slow, failing or malformed.",
+  },
   INTERNAL: { input: false, summary: "A defect in ChipGate." },
 } as const;
 

@@ -24,6 +24,15 @@ export const LIMITS = {
   typoSearchWordLength: 40,
   /** Names in one `/v1/screen` batch. */
   namesPerBatch: 1000,
+  /** Documents per Federal Register answer page that `rules updates` asks for (the API allows up to 1000). */
+  federalRegisterPageSize: 100,
+  /** Answer pages `rules updates` follows: 2,000 documents, the most the API pages through for one query.
+   * BIS publishes a few hundred documents a year; more means a `--since` too early to be a real check. */
+  federalRegisterPages: 20,
+  /** Bytes of one Federal Register answer page (a page of 100 documents is about 150 kB). */
+  federalRegisterPageBytes: 5_000_000,
+  /** Milliseconds to wait for one Federal Register answer page, body included. */
+  federalRegisterTimeoutMs: 30_000,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

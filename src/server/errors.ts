@@ -25,6 +25,9 @@ const coreStatus: Record<ErrorCode, number> = {
   CATALOG_DATA_INVALID: 500,
   // The database behind the trail is unreachable or failing: a retry may succeed, so 503 rather than 500.
   AUDIT_STORE_ERROR: 503,
+  // Raised by CLI commands that read a remote source (`rules updates`); an API route reading one would be a
+  // gateway to it.
+  REMOTE_SOURCE_ERROR: 502,
   INTERNAL: 500,
 };
 
