@@ -13,6 +13,7 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   decide: async () => (await import("./decide-commands.js")).registerDecideCommands,
   frontier: async () => (await import("./frontier-commands.js")).registerFrontierCommands,
   server: async () => (await import("./server-commands.js")).registerServerCommands,
+  rules: async () => (await import("./rules-commands.js")).registerRulesCommands,
 };
 const groupOf: Record<string, keyof typeof commandGroups> = {
   classify: "classify",
@@ -26,6 +27,7 @@ const groupOf: Record<string, keyof typeof commandGroups> = {
   allocation: "frontier",
   serve: "server",
   keys: "server",
+  rules: "rules",
 };
 
 export async function buildProgram(command?: string): Promise<Command> {
