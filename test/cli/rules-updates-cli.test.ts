@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FEDERAL_REGISTER_FIELDS } from "../../src/core/federal-register.js";
 import { loadRuleBook } from "../../src/node/rules-loader.js";
 import { closedPort, type FixtureServer, startFederalRegisterServer } from "./federal-register-server.js";
 import { cliAsync } from "./helpers.js";
@@ -9,6 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** Runs `chipgate rules updates --api-url <url> ...flags`; a scenario name stands for its address. */
+const updates = (api: string, ...flags: string[]) =>
+  cliAsync(["rules", "updates", "--api-url", api.includes("://") ? api : server.apiUrl(api), ...flags]);
 const requestsTo = (scenario: string) => server.requests.filter((r) => r.startsWith(`/${scenario}/`));
 
 // The fixtures' BIS documents since 2026-01-01 that touch a watched part, oldest first (see the fixtures' README).
@@ -16,15 +20,7 @@ const expectedNumbers = ["2026-02262", "2026-06851", "2026-14132", "2026-17230"]
 
 describe("chipgate rules updates", () => {
   it("follows next_page_url onto --api-url, filters by date, agency and CFR part, and sorts by publication date", async () => {
-    const r = await cliAsync([
-      "rules",
-      "updates",
-      "--since",
-      "2026-01-01",
-      "--api-url",
-      server.apiUrl("two-pages"),
-      "--json",
-    ]);
+    const r = await updates("two-pages", "--since", "2026-01-01", "--json");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -38,31 +34,16 @@ describe("chipgate rules updates", () => {
     expect(new URL(first!, "http://x").pathname).toBe("/two-pages/api/v1/documents.json");
     expect(q.getAll("conditions[agencies][]")).toEqual(["industry-and-security-bureau"]);
     expect(q.get("conditions[publication_date][gte]")).toBe("2026-01-01");
-    expect(q.getAll("fields[]")).toEqual(
-      expect.arrayContaining([
-        "document_number",
-        "title",
-        "type",
-        "publication_date",
-        "effective_on",
-        "cfr_references",
-        "html_url",
-      ]),
+    expect(q.getAll("fields[]")).toEqual([...FEDERAL_REGISTER_FIELDS]);
+    expect(FEDERAL_REGISTER_FIELDS).toEqual(
+      expect.arrayContaining(["cfr_references", "effective_on", "agencies"]),
     );
     // The recorded next_page_url points at www.federalregister.gov; it was read from the local server instead.
     expect(second).toMatch(/^\/two-pages\/api\/v1\/documents\?.*page=2/);
   });
 
   it("prints --json with exactly the contract keys", async () => {
-    const r = await cliAsync([
-      "rules",
-      "updates",
-      "--since",
-      "2026-07-01",
-      "--api-url",
-      server.apiUrl("two-pages"),
-      "--json",
-    ]);
+    const r = await updates("two-pages", "--since", "2026-07-01", "--json");
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(["apiUrl", "count", "documents", "parts", "scanned", "since"]);
@@ -93,14 +74,7 @@ describe("chipgate rules updates", () => {
   });
 
   it("prints a table with each document's dates, type, number, parts, title and address", async () => {
-    const r = await cliAsync([
-      "rules",
-      "updates",
-      "--since",
-      "2026-01-01",
-      "--api-url",
-      server.apiUrl("two-pages"),
-    ]);
+    const r = await updates("two-pages", "--since", "2026-01-01");
     expect(r.status).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("BIS documents in the Federal Register published since 2026-01-01");
@@ -120,7 +94,7 @@ describe("chipgate rules updates", () => {
 
   it("defaults --since to the rule data's verified-through date", async () => {
     const verifiedThrough = loadRuleBook().verifiedThrough;
-    const r = await cliAsync(["rules", "updates", "--api-url", server.apiUrl("empty")]);
+    const r = await updates("empty");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`published since ${verifiedThrough} (the rule data's verified-through date)`);
     expect(r.stdout).toContain(": 0 (of 0 documents read");
@@ -129,13 +103,13 @@ describe("chipgate rules updates", () => {
       verifiedThrough,
     );
 
-    const j = await cliAsync(["rules", "updates", "--api-url", server.apiUrl("empty"), "--json"]);
+    const j = await updates("empty", "--json");
     expect(JSON.parse(j.stdout)).toMatchObject({ since: verifiedThrough, count: 0, documents: [] });
   });
 
   it("offline (nothing listens at the address): exit 2 naming the address and the failure, no stack trace", async () => {
     const apiUrl = `http://127.0.0.1:${await closedPort()}/api/v1`;
-    const r = await cliAsync(["rules", "updates", "--since", "2026-01-01", "--api-url", apiUrl]);
+    const r = await updates(apiUrl, "--since", "2026-01-01");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(
@@ -146,15 +120,7 @@ describe("chipgate rules updates", () => {
   });
 
   it("a malformed answer: exit 2 naming each field that is not as documented", async () => {
-    const r = await cliAsync([
-      "rules",
-      "updates",
-      "--since",
-      "2026-01-01",
-      "--api-url",
-      server.apiUrl("malformed"),
-      "--json",
-    ]);
+    const r = await updates("malformed", "--since", "2026-01-01", "--json");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(`${server.apiUrl("malformed")}/documents.json`);
@@ -167,12 +133,12 @@ describe("chipgate rules updates", () => {
   });
 
   it("an answer that is not JSON, or an HTTP error: exit 2 saying which", async () => {
-    const html = await cliAsync(["rules", "updates", "--api-url", server.apiUrl("html")]);
+    const html = await updates("html");
     expect(html.status).toBe(2);
     expect(html.stderr).toContain("the answer is not JSON (content-type text/html");
     expect(html.stderr).toContain('it begins "<!DOCTYPE html>');
 
-    const failing = await cliAsync(["rules", "updates", "--api-url", server.apiUrl("http-error")]);
+    const failing = await updates("http-error");
     expect(failing.status).toBe(2);
     expect(failing.stderr).toContain(
       'it answered HTTP 503 Service Unavailable ("Service Unavailable: back soon")',
@@ -181,17 +147,10 @@ describe("chipgate rules updates", () => {
   });
 
   it("rejects a bad --since or --api-url as input errors", async () => {
-    const since = await cliAsync([
-      "rules",
-      "updates",
-      "--since",
-      "2026-02-30",
-      "--api-url",
-      server.apiUrl("empty"),
-    ]);
+    const since = await updates("empty", "--since", "2026-02-30");
     expect(since.status).toBe(2);
     expect(since.stderr).toContain("--since: '2026-02-30' is not a real calendar date");
-    const api = await cliAsync(["rules", "updates", "--api-url", "ftp://mirror.example/api/v1"]);
+    const api = await updates("ftp://mirror.example/api/v1");
     expect(api.status).toBe(2);
     expect(api.stderr).toContain("--api-url: 'ftp://mirror.example/api/v1' is not a base address");
   });
