@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ChipGateError } from "../core/errors.js";
-import { screenName } from "../core/screening/index.js";
+import { loadScriptSupport } from "../core/screening/normalize/support.js";
+import { screenName } from "../core/screening/screen.js";
 import {
   ageInDays,
   DEFAULT_DATA_DIR,
@@ -75,7 +76,12 @@ async function screenAction(name: string | undefined, opts: ScreenOptions): Prom
       { path: "name", message: "missing" },
     ]);
   }
-  const dataset = await loadScreeningDataset({ dataDir: opts.dataDir });
+  // The list's index comes from the data directory's cache; the Chinese and other-script libraries are
+  // loaded only when the name needs them.
+  const [dataset] = await Promise.all([
+    loadScreeningDataset({ dataDir: opts.dataDir, scripts: "lazy" }),
+    loadScriptSupport(name),
+  ]);
   const result = screenName(dataset.index, {
     name,
     ...(opts.country !== undefined ? { country: opts.country } : {}),

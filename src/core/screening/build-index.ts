@@ -25,11 +25,33 @@ export interface IndexedName {
   readonly distinctiveCount: number;
 }
 
+/**
+ * Rows read by position: an array, or a packed table loaded from the index cache that makes each row on
+ * first use (see index-codec.ts), so loading does not pay for rows no query reaches.
+ */
+export interface Table<T> {
+  readonly length: number;
+  at(i: number): T | undefined;
+}
+
+/** Rows of numbers packed in one array: row `i` is `items[start[i] .. start[i + 1])`. */
+export interface Csr {
+  readonly start: Int32Array;
+  readonly items: Int32Array;
+}
+
+/** The ids of a term (a Map, or the packed hash table of a loaded index). */
+export interface TermLookup {
+  get(term: string): number | undefined;
+}
+
 export interface ScreeningIndex {
-  readonly records: readonly CslRecord[];
-  readonly names: readonly IndexedName[];
-  readonly terms: readonly string[];
-  readonly termIds: ReadonlyMap<string, number>;
+  readonly records: Table<CslRecord>;
+  readonly names: Table<IndexedName>;
+  /** `IndexedName.mass` per name, packed: ranking candidates reads it for every name a query touches. */
+  readonly nameMass: Float64Array;
+  readonly terms: Table<string>;
+  readonly termIds: TermLookup;
   readonly idf: Float64Array;
   /**
    * What a term weighs in a score: its IDF, scaled down for very short words (which meet by chance)
@@ -44,8 +66,8 @@ export interface ScreeningIndex {
   readonly unknownWeight: number;
   /** Record-level document frequency of each term. */
   readonly df: Int32Array;
-  /** Term → names containing it (as token, joined pair/triple, or acronym). */
-  readonly postings: readonly Int32Array[];
+  /** Term → names containing it (as token, joined pair/triple, or acronym), in name order. */
+  readonly postings: Csr;
   /** Hash of a phonetic key → term ids (see `HashTable`; callers check the key of each term). */
   readonly byKey: HashTable;
   /**
@@ -54,7 +76,7 @@ export interface ScreeningIndex {
    */
   readonly byDeletion: HashTable;
   /** ISO-2 countries per record, from the country column and the address tails. */
-  readonly countries: readonly (readonly string[])[];
+  readonly countries: Table<readonly string[]>;
   /**
    * Words the list itself gives as the same name in another spelling: a record whose name and alias are
    * the same words but one or two ("Beijing Sensetime Technology" / "Beijing Shangtang Technology"); and
@@ -86,7 +108,7 @@ export function hashString(s: string): number {
 }
 
 /** Packs (hash, term) pairs given as `hash * 2^21 + term` (terms < 2^21) into a `HashTable`. */
-function packTable(entries: Float64Array): HashTable {
+export function packHashTable(entries: Float64Array): HashTable {
   entries.sort();
   const hashes = new Uint32Array(entries.length);
   const terms = new Int32Array(entries.length);
@@ -99,7 +121,7 @@ function packTable(entries: Float64Array): HashTable {
   return { hashes, terms };
 }
 
-const TERM_SPACE = 2 ** 21;
+export const TERM_SPACE = 2 ** 21;
 
 /** Calls `visit` with every term id filed under `hash`. */
 export function forEachInTable(table: HashTable, hash: number, visit: (term: number) => void): void {
@@ -165,7 +187,7 @@ export function isDistinctiveTerm(term: string): boolean {
 }
 
 /** Country codes appended to eCFR addresses (", CN") and the official CSL address layout. */
-function recordCountries(r: CslRecord): string[] {
+export function recordCountries(r: CslRecord): string[] {
   const out = new Set<string>();
   if (r.country) out.add(r.country);
   for (const a of splitCslList(r.addresses)) {
@@ -274,22 +296,42 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
       link(synonyms, r, a);
     }
   }
-  const postingLists: number[][] = terms.map(() => []);
+  // Postings as one packed array: count each term's names, then place them (names in order, each once).
+  const postingStart = new Int32Array(terms.length + 1);
+  const lastName = new Int32Array(terms.length).fill(-1);
+  const eachTerm = (p: (typeof pending)[number], visit: (t: number) => void): void => {
+    for (const t of p.tokens) visit(t);
+    for (const t of p.pairs) visit(t);
+    for (const t of p.triples) visit(t);
+    if (p.acronym >= 0) visit(p.acronym);
+  };
+  pending.forEach((p, ni) =>
+    eachTerm(p, (t) => {
+      if (lastName[t] !== ni) {
+        lastName[t] = ni;
+        postingStart[t + 1]!++;
+      }
+    }),
+  );
+  for (let t = 0; t < terms.length; t++) postingStart[t + 1]! += postingStart[t]!;
+  const postingItems = new Int32Array(postingStart[terms.length]!);
+  const fill = postingStart.slice(0, terms.length);
+  lastName.fill(-1);
+  const nameMass = new Float64Array(pending.length);
   const names: IndexedName[] = pending.map((p, ni) => {
-    const add = (t: number): void => {
-      const list = postingLists[t]!;
-      if (list[list.length - 1] !== ni) list.push(ni);
-    };
-    for (const t of p.tokens) add(t);
-    for (const t of p.pairs) add(t);
-    for (const t of p.triples) add(t);
-    if (p.acronym >= 0) add(p.acronym);
+    eachTerm(p, (t) => {
+      if (lastName[t] !== ni) {
+        lastName[t] = ni;
+        postingItems[fill[t]!++] = ni;
+      }
+    });
     let mass = 0;
     let distinctiveCount = 0;
     for (const t of p.tokens) {
       mass += weight[t]!;
       distinctiveCount += distinctive[t]!;
     }
+    nameMass[ni] = mass;
     return {
       record: p.record,
       text: p.text,
@@ -328,12 +370,13 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
       deletionEntries[d++] = h * TERM_SPACE + t;
     }
   }
-  const byKey = packTable(keyEntries);
-  const byDeletion = packTable(deletionEntries.subarray(0, d));
+  const byKey = packHashTable(keyEntries);
+  const byDeletion = packHashTable(deletionEntries.subarray(0, d));
 
   return {
     records,
     names,
+    nameMass,
     terms,
     termIds,
     idf,
@@ -342,7 +385,7 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     distinctive,
     unknownWeight,
     df,
-    postings: postingLists.map((l) => Int32Array.from(l)),
+    postings: { start: postingStart, items: postingItems },
     byKey,
     byDeletion,
     countries: records.map(recordCountries),

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import "./normalize/han-support.js";
+import "./normalize/translit-support.js";
 import { ChipGateError } from "../errors.js";
 import { buildScreeningIndex } from "./build-index.js";
 import { CSL_COLUMNS, type CslRecord } from "./csl.js";

@@ -6,6 +6,7 @@ import {
   isDistinctiveTerm,
   penaltyFactor,
   type ScreeningIndex,
+  type Table,
   termFactor,
 } from "./build-index.js";
 import { splitCslList } from "./csl.js";
@@ -150,7 +151,7 @@ function lookupSpan(
     const phonetic = new Set<number>();
     const key = phoneticKey(text);
     forEachInTable(index.byKey, hashString(key), (t) => {
-      const listed = index.terms[t]!;
+      const listed = index.terms.at(t)!;
       if (t !== exact && listed !== text && phoneticKey(listed) === key) {
         phonetic.add(t);
         out.push({ term: t, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
@@ -162,7 +163,7 @@ function lookupSpan(
       const typos = new Map<number, number>();
       const consider = (t: number): void => {
         if (t === exact || phonetic.has(t) || typos.has(t)) return;
-        const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
+        const distance = boundedEditDistance(text, index.terms.at(t)!, maxEdits);
         if (distance <= maxEdits) typos.set(t, distance);
       };
       // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
@@ -174,7 +175,7 @@ function lookupSpan(
         forEachInTable(index.byDeletion, hashString(d), consider);
       }
       for (const [t, distance] of typos) {
-        const sim = typoSimilarity(distance, Math.max(text.length, index.terms[t]!.length));
+        const sim = typoSimilarity(distance, Math.max(text.length, index.terms.at(t)!.length));
         out.push({ term: t, sim, how: "typo", distance });
       }
     }
@@ -369,7 +370,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   let listedPlace = "";
   for (let j = 0; j < k; j++) {
     if (!usedL[j]) {
-      const t = terms[name.tokens[j]!]!;
+      const t = terms.at(name.tokens[j]!)!;
       unmatchedListedCount++;
       if (explain) unmatchedListed.push(t);
       total += index.penalty[name.tokens[j]!]!;
@@ -400,17 +401,17 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     // Two generic words are specific only with a place ("China Telecom"), never alone ("Digital
     // Technologies").
     let places = 0;
-    for (let j = 0; j < k; j++) if (isPlace(terms[name.tokens[j]!]!)) places++;
+    for (let j = 0; j < k; j++) if (isPlace(terms.at(name.tokens[j]!)!)) places++;
     const long = places < k && (k >= MIN_GENERIC_NAME || (k === 2 && places === 1));
     if (unmatchedListedCount > 0 || !long || freeNonPlace > 0) {
       score = 0;
     }
   } else if (!matchedDistinctive) {
     score = 0;
-  } else if (k === 1 && terms[name.tokens[0]!]!.length <= 3) {
+  } else if (k === 1 && terms.at(name.tokens[0]!)!.length <= 3) {
     // A two- or three-letter name ("HUA", "ROE") meets other words by chance: only the whole query counts.
     if (q.tokens.length !== 1 || first?.how !== "exact") score = 0;
-  } else if (k === 1 && terms[name.tokens[0]!]!.length === 4 && first?.how === "typo") {
+  } else if (k === 1 && terms.at(name.tokens[0]!)!.length === 4 && first?.how === "typo") {
     // A four-letter name one edit from the query word is as likely another name ("MIEA" / "Midea").
     score = 0;
   }
@@ -421,7 +422,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   let bestDistinctiveLength = 0;
   if (lastDistinctive) {
     for (let j = lastDistinctive.lj; j < lastDistinctive.lj + lastDistinctive.llen; j++)
-      bestDistinctiveLength += terms[name.tokens[j]!]!.length;
+      bestDistinctiveLength += terms.at(name.tokens[j]!)!.length;
   }
   if (score > 0 && name.distinctiveCount > 0) {
     // One distinctive word in common, and each side describes something else with its other words
@@ -468,15 +469,9 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
 }
 
 /** The words `tokens[from .. from + length)` joined by `sep`. */
-function spell(
-  terms: readonly string[],
-  tokens: Int32Array,
-  from: number,
-  length: number,
-  sep: string,
-): string {
-  let out = terms[tokens[from]!]!;
-  for (let j = from + 1; j < from + length; j++) out += sep + terms[tokens[j]!]!;
+function spell(terms: Table<string>, tokens: Int32Array, from: number, length: number, sep: string): string {
+  let out = terms.at(tokens[from]!)!;
+  for (let j = from + 1; j < from + length; j++) out += sep + terms.at(tokens[j]!)!;
   return out;
 }
 
@@ -534,8 +529,6 @@ interface Scratch {
   addressWords: Map<number, Set<string>>;
   /** Lookups per way of reading a text: joined run, pinyin, as written, transliterated or translated. */
   lookups: Map<string, Lookup[]>[];
-  /** `IndexedName.mass` per name, packed: ranking candidates reads it for every name a query touches. */
-  nameMass: Float64Array;
 }
 
 const scratch = new WeakMap<ScreeningIndex, Scratch>();
@@ -550,7 +543,6 @@ function scratchOf(index: ScreeningIndex): Scratch {
       keys: new Float64Array(n),
       addressWords: new Map(),
       lookups: [new Map(), new Map(), new Map(), new Map(), new Map()],
-      nameMass: Float64Array.from(index.names, (name) => name.mass),
     };
     scratch.set(index, s);
   }
@@ -559,7 +551,8 @@ function scratchOf(index: ScreeningIndex): Scratch {
 
 /** Candidate names for one reading, best first, from the inverted index only. */
 function candidates(index: ScreeningIndex, q: QueryReading): number[] {
-  const { acc, touched, keys, nameMass } = scratchOf(index);
+  const { acc, touched, keys } = scratchOf(index);
+  const { nameMass, postings } = index;
   let count = 0;
   // Generic words and places find candidates only for queries with nothing distinctive to look up
   // ("China Aerospace Science and Technology"); otherwise they would touch thousands of names.
@@ -569,9 +562,10 @@ function candidates(index: ScreeningIndex, q: QueryReading): number[] {
     for (const s of spans) if (s.sim >= 0.8 && q.distinctive[s.start]) distinctiveSeed = true;
   }
   for (const [term, spans] of q.byTerm) {
-    const list = index.postings[term]!;
-    if (list.length > MAX_POSTINGS) continue;
-    if (distinctiveSeed && !index.distinctive[term] && list.length > MAX_GENERIC_POSTINGS) continue;
+    const from = postings.start[term]!;
+    const to = postings.start[term + 1]!;
+    if (to - from > MAX_POSTINGS) continue;
+    if (distinctiveSeed && !index.distinctive[term] && to - from > MAX_GENERIC_POSTINGS) continue;
     // Both sides of the best pairing count, as in the Dice score: a misspelled query word the list
     // does not know weighs as much as the listed word it stands for.
     let gain = 0;
@@ -581,8 +575,8 @@ function candidates(index: ScreeningIndex, q: QueryReading): number[] {
       const g = s.sim * (index.weight[term]! + qw);
       if (g > gain) gain = g;
     }
-    for (let p = 0; p < list.length; p++) {
-      const n = list[p]!;
+    for (let p = from; p < to; p++) {
+      const n = postings.items[p]!;
       if (acc[n] === 0) touched[count++] = n;
       acc[n]! += gain;
     }
@@ -610,7 +604,7 @@ function addressWords(index: ScreeningIndex, record: number): Set<string> {
   let words = cache.get(record);
   if (!words) {
     words = new Set<string>();
-    for (const a of splitCslList(index.records[record]!.addresses)) {
+    for (const a of splitCslList(index.records.at(record)!.addresses)) {
       for (const n of normalizeName(a))
         for (const t of n.tokens) if (t.length >= 3 && !/^\d+$/.test(t)) words.add(t);
     }
@@ -680,7 +674,7 @@ export function screenName(
     if (reading.tokens.length === 0) continue;
     const q = readQuery(index, reading);
     for (const n of candidates(index, q)) {
-      const name = index.names[n]!;
+      const name = index.names.at(n)!;
       const s = scoreName(index, name, q, false);
       if (s.score <= 0) continue;
       const prev = best.get(name.record);
@@ -694,7 +688,7 @@ export function screenName(
     if (b.nameScore < reviewAt - 0.1) continue;
     b.s = scoreName(index, b.name, b.q, true);
     const adjustments: ScoreAdjustment[] = [];
-    const countries = index.countries[ri]!;
+    const countries = index.countries.at(ri)!;
     if (country && countries.length > 0) {
       if (countries.includes(country)) {
         adjustments.push({
@@ -708,7 +702,7 @@ export function screenName(
         });
       }
     }
-    const record = index.records[ri]!;
+    const record = index.records.at(ri)!;
     if (
       b.q.organisation &&
       (record.type === "Individual" || record.type === "Vessel" || record.type === "Aircraft")

@@ -1,5 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { bestBand, type ScreeningResult, screenName } from "../../core/screening/index.js";
+import { bestBand } from "../../core/screening/band.js";
+import { screenName } from "../../core/screening/screen.js";
+import type { ScreeningResult } from "../../core/screening/types.js";
 import { loadScreeningDataset } from "./dataset.js";
 import { resultCsv, resultJson } from "./format.js";
 

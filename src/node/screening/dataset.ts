@@ -1,9 +1,19 @@
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { ChipGateError } from "../../core/errors.js";
-import { buildScreeningIndex, type ListCode, type ScreeningIndex } from "../../core/screening/index.js";
+import { buildScreeningIndex, type ScreeningIndex } from "../../core/screening/build-index.js";
+import type { ListCode } from "../../core/screening/csl.js";
+import { loadScriptSupport } from "../../core/screening/normalize/support.js";
 import { dataPath } from "../package-info.js";
 import { bundledGaps, importedGaps } from "./gaps.js";
+import {
+  engineHash,
+  type IndexCacheKey,
+  indexCachePath,
+  inputFile,
+  readIndexCache,
+  writeIndexCache,
+} from "./index-cache.js";
 import { readCslFile } from "./read-csl.js";
 
 export const DEFAULT_DATA_DIR = "./chipgate-data";
@@ -21,11 +31,42 @@ export interface DatasetVersion {
   importedFrom?: string;
 }
 
+/** What happened to the index cache of the data directory on this load (see index-cache.ts). */
+export interface IndexCacheStatus {
+  path: string;
+  /**
+   * `loaded`: the index came from the cache; `written`: it was built and saved; `off`: not used; `unwritable`:
+   * built, but could not be saved (`reason` says why).
+   */
+  status: "loaded" | "written" | "off" | "unwritable";
+  /** Why the cache was not loaded (missing, stale, corrupt) or not written. */
+  reason?: string;
+}
+
 export interface ScreeningDataset {
   index: ScreeningIndex;
   version: DatasetVersion;
   gaps: string[];
-  /** Milliseconds spent building the index. */
+  /** Milliseconds spent building the index (when it was built, or when the cached index was). */
+  buildMs: number;
+  cache: IndexCacheStatus;
+}
+
+export interface LoadOptions {
+  dataDir?: string;
+  /** Use and keep the index cache in `<dataDir>/cache/` (default true). */
+  cache?: boolean;
+  /**
+   * `all` (default) loads the Chinese and transliteration libraries now, so any name can be screened
+   * synchronously; `lazy` leaves that to the caller (`loadScriptSupport(name)` before screening a name).
+   */
+  scripts?: "all" | "lazy";
+}
+
+/** What the cache keeps beside the index, to describe the list without reading it. */
+interface CachedMeta {
+  rowsPerList: Partial<Record<ListCode, number>>;
+  snapshotDate: string | null;
   buildMs: number;
 }
 
@@ -53,45 +94,111 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function loadFile(
+function datasetOf(
+  index: ScreeningIndex,
   file: string,
   source: "bundled" | "imported",
-  meta: ImportMeta | undefined,
-): Promise<ScreeningDataset> {
-  const contents = await readCslFile(file);
-  const started = performance.now();
-  const index = buildScreeningIndex(contents.records);
-  const buildMs = performance.now() - started;
+  importMeta: ImportMeta | undefined,
+  facts: { hash: string; rowsPerList: Partial<Record<ListCode, number>>; snapshotDate: string | undefined },
+  buildMs: number,
+  cache: IndexCacheStatus,
+): ScreeningDataset {
   const version: DatasetVersion = {
-    hash: contents.hash,
-    rowsPerList: contents.rowsPerList,
-    snapshotDate: contents.snapshotDate,
+    hash: facts.hash,
+    rowsPerList: facts.rowsPerList,
+    snapshotDate: facts.snapshotDate,
     source,
     loadedFrom: file,
   };
-  if (meta) {
-    version.importedAt = meta.importedAt;
-    version.importedFrom = meta.importedFrom;
+  if (importMeta) {
+    version.importedAt = importMeta.importedAt;
+    version.importedFrom = importMeta.importedFrom;
   }
   const gaps = source === "bundled" ? bundledGaps(version) : importedGaps(version);
-  return { index, version, gaps, buildMs };
+  return { index, version, gaps, buildMs, cache };
+}
+
+/** Parses, validates and indexes a list file (no cache). */
+async function buildFromFile(
+  file: string,
+  source: "bundled" | "imported",
+  importMeta: ImportMeta | undefined,
+): Promise<ScreeningDataset> {
+  const contents = await readCslFile(file);
+  await loadScriptSupport();
+  const started = performance.now();
+  const index = buildScreeningIndex(contents.records);
+  const buildMs = performance.now() - started;
+  return datasetOf(index, file, source, importMeta, contents, buildMs, { path: "", status: "off" });
+}
+
+/** Saves a dataset's index in the cache of `dataDir`; a failure to write is reported, not thrown. */
+async function keep(dataset: ScreeningDataset, dataDir: string, reason?: string): Promise<void> {
+  const path = indexCachePath(resolve(dataDir));
+  const meta: CachedMeta = {
+    rowsPerList: dataset.version.rowsPerList,
+    snapshotDate: dataset.version.snapshotDate ?? null,
+    buildMs: Math.round(dataset.buildMs),
+  };
+  try {
+    const list = await inputFile(dataset.version.loadedFrom);
+    // The list changed while it was indexed: keep nothing rather than an index under the wrong key.
+    if (list.sha256 !== dataset.version.hash) throw new Error("the list changed while it was indexed");
+    const key: IndexCacheKey = { list, enrichment: undefined, engine: await engineHash() };
+    await writeIndexCache(path, key, meta, dataset.index);
+    dataset.cache = { path, status: "written", ...(reason !== undefined && { reason }) };
+  } catch (e) {
+    dataset.cache = { path, status: "unwritable", reason: (e as Error).message };
+  }
 }
 
 /**
- * The list in force: the one imported into `dataDir` if there is one, else the bundled snapshot.
+ * The list in force: the one imported into `dataDir` if there is one, else the bundled snapshot. Its index
+ * comes from the cache in `<dataDir>/cache/` when that was built from the same list, enrichment and code,
+ * and is built (and saved there) otherwise.
  */
-export async function loadScreeningDataset(options: { dataDir?: string } = {}): Promise<ScreeningDataset> {
-  const paths = importedPaths(options.dataDir ?? DEFAULT_DATA_DIR);
+export async function loadScreeningDataset(options: LoadOptions = {}): Promise<ScreeningDataset> {
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const paths = importedPaths(dataDir);
+  let file = bundledListPath();
+  let source: "bundled" | "imported" = "bundled";
+  let importMeta: ImportMeta | undefined;
   if (await exists(paths.csv)) {
-    let meta: ImportMeta | undefined;
+    file = paths.csv;
+    source = "imported";
     try {
-      meta = JSON.parse(await readFile(paths.meta, "utf8")) as ImportMeta;
+      importMeta = JSON.parse(await readFile(paths.meta, "utf8")) as ImportMeta;
     } catch {
-      meta = undefined;
+      importMeta = undefined;
     }
-    return loadFile(paths.csv, "imported", meta);
   }
-  return loadFile(bundledListPath(), "bundled", undefined);
+  const scripts = options.scripts === "lazy" ? undefined : loadScriptSupport();
+  if (options.cache === false) {
+    await scripts;
+    return buildFromFile(file, source, importMeta);
+  }
+  const path = indexCachePath(resolve(dataDir));
+  const engine = await engineHash();
+  const cached = await readIndexCache<CachedMeta>(path, async (stored) => {
+    if (stored.engine !== engine || stored.enrichment !== undefined) return false;
+    return (await inputFile(file, stored.list)).sha256 === stored.list.sha256;
+  });
+  if (cached.status === "loaded") {
+    await scripts;
+    const facts = {
+      hash: cached.key.list.sha256,
+      rowsPerList: cached.meta.rowsPerList,
+      snapshotDate: cached.meta.snapshotDate ?? undefined,
+    };
+    return datasetOf(cached.index, file, source, importMeta, facts, cached.meta.buildMs, {
+      path,
+      status: "loaded",
+    });
+  }
+  await scripts;
+  const dataset = await buildFromFile(file, source, importMeta);
+  await keep(dataset, dataDir, `${cached.status}: ${cached.reason}`);
+  return dataset;
 }
 
 /**
@@ -112,7 +219,7 @@ export async function importScreeningList(options: {
   }
   let candidate: ScreeningDataset;
   try {
-    candidate = await loadFile(file, "imported", undefined);
+    candidate = await buildFromFile(file, "imported", undefined);
   } catch (e) {
     if (e instanceof ChipGateError) {
       throw new ChipGateError(
@@ -153,5 +260,6 @@ export async function importScreeningList(options: {
   candidate.version.importedAt = meta.importedAt;
   candidate.version.importedFrom = meta.importedFrom;
   candidate.gaps = importedGaps(candidate.version);
+  await keep(candidate, options.dataDir ?? DEFAULT_DATA_DIR);
   return candidate;
 }

@@ -1,4 +1,5 @@
-import { bestBand, type ScreeningHit, type ScreeningResult } from "../../core/screening/index.js";
+import { bestBand } from "../../core/screening/band.js";
+import type { ScreeningHit, ScreeningResult } from "../../core/screening/types.js";
 
 /** The public JSON shape of one screened query (`--json`, `.jsonl` output): the record itself stays out. */
 export function resultJson(result: ScreeningResult): {

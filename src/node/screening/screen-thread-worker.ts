@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { type ScreeningQuery, screenName } from "../../core/screening/index.js";
+import { screenName } from "../../core/screening/screen.js";
+import type { ScreeningQuery } from "../../core/screening/types.js";
 import { loadScreeningDataset, type ScreeningDataset } from "./dataset.js";
 import { screenedJson } from "./format.js";
 

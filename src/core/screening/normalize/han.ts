@@ -1,6 +1,4 @@
-import * as OpenCC from "opencc-js";
-import { pinyin, polyphonic } from "pinyin-pro";
-import { HAN_DICTIONARY_TSV } from "./han-dictionary.js";
+import { hanSupport } from "./support.js";
 
 /** Where a piece of normalized text came from; the explanation reports it. */
 export type Origin = "input" | "pinyin" | "translated" | "transliterated";
@@ -17,14 +15,10 @@ export function hasHan(text: string): boolean {
   return HAN.test(text);
 }
 
-// Built lazily: the converter tables are large and most queries never contain Han characters.
-let toSimplified: ((s: string) => string) | undefined;
-
 /** Stage: traditional → simplified Chinese (OpenCC, Taiwan/Hong Kong variants included). */
 export function traditionalToSimplified(text: string): string {
   if (!hasHan(text)) return text;
-  if (!toSimplified) toSimplified = OpenCC.Converter({ from: "t", to: "cn" }) as (s: string) => string;
-  return toSimplified(text);
+  return hanSupport().toSimplified(text);
 }
 
 /**
@@ -211,20 +205,53 @@ function ordinalAt(run: string, i: number): { value: number; length: number } | 
   return { value: value + pending, length: j - i };
 }
 
-// Built on first use, like the OpenCC tables: most queries have no Han characters.
-let dictionary: Map<string, string> | undefined;
 const MAX_DICTIONARY_WORD = 6;
 
-/** Chinese words of the CC-CEDICT list and their English rendering (see scripts/build-han-dictionary.ts). */
-function dictionaryWord(text: string): string | undefined {
-  if (!dictionary) {
-    dictionary = new Map();
-    for (const line of HAN_DICTIONARY_TSV.split("\n")) {
-      const tab = line.indexOf("\t");
-      dictionary.set(line.slice(0, tab), line.slice(tab + 1));
-    }
+/** Where each line of the word list starts, found on first use (a scan, where a Map would take 0.2 s). */
+let dictionaryLines: { tsv: string; starts: Uint32Array } | undefined;
+
+function linesOf(tsv: string): Uint32Array {
+  let count = 1;
+  for (let i = tsv.indexOf("\n"); i >= 0; i = tsv.indexOf("\n", i + 1)) count++;
+  const starts = new Uint32Array(count + 1);
+  let n = 1;
+  for (let i = tsv.indexOf("\n"); i >= 0; i = tsv.indexOf("\n", i + 1)) starts[n++] = i + 1;
+  starts[count] = tsv.length + 1;
+  return starts;
+}
+
+/** Compares `key` with the word of the line starting at `at` (up to its tab), in UTF-16 code unit order. */
+function compareWord(tsv: string, at: number, key: string): number {
+  for (let i = 0; ; i++) {
+    const a = i < key.length ? key.charCodeAt(i) : -1;
+    const c = tsv.charCodeAt(at + i);
+    const b = c === 9 ? -1 : c;
+    if (a !== b) return a - b;
+    if (a === -1) return 0;
   }
-  return dictionary.get(text);
+}
+
+/**
+ * Chinese words of the CC-CEDICT list and their English rendering (see scripts/build-han-dictionary.ts), by
+ * binary search over the sorted lines.
+ */
+function dictionaryWord(text: string): string | undefined {
+  const tsv = hanSupport().dictionary;
+  if (dictionaryLines?.tsv !== tsv) dictionaryLines = { tsv, starts: linesOf(tsv) };
+  const { starts } = dictionaryLines;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareWord(tsv, starts[mid]!, text);
+    if (c === 0) {
+      const from = starts[mid]! + text.length + 1;
+      return tsv.slice(from, starts[mid + 1]! - 1);
+    }
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return undefined;
 }
 
 function longestDictionaryWord(run: string, at: number): { english: string; length: number } | undefined {
@@ -236,7 +263,7 @@ function longestDictionaryWord(run: string, at: number): { english: string; leng
 }
 
 function pinyinSegments(text: string): Segment[] {
-  const syllables = pinyin(text, { toneType: "none", type: "array", v: true }) as string[];
+  const syllables = hanSupport().pinyin(text);
   return syllables.map((s) => ({ text: s, origin: "pinyin" as const }));
 }
 
@@ -252,7 +279,7 @@ export interface Polyphone {
  * the rarer one (洪都 Hongdu).
  */
 function polyphonesOf(text: string, first: number, chosen: readonly Segment[], into: Polyphone[]): void {
-  const all = polyphonic(text, { toneType: "none", type: "array", v: true }) as string[][];
+  const all = hanSupport().polyphonic(text);
   if (all.length !== chosen.length) return;
   all.forEach((readings, j) => {
     for (const r of new Set(readings)) {

@@ -1,5 +1,5 @@
-import { transliterate } from "transliteration";
 import type { Segment } from "./han.js";
+import { transliterationSupport } from "./support.js";
 
 const NON_LATIN = /[^\u0000-\u024F\u1E00-\u1EFF]/u;
 
@@ -15,7 +15,7 @@ export function hasNonLatin(text: string): boolean {
  */
 export function toLatin(text: string): string {
   if (!hasNonLatin(text)) return text;
-  return transliterate(text, { unknown: " " });
+  return transliterationSupport().transliterate(text);
 }
 
 const ARABIC_WORD = /[\u0600-\u06FF\u200C]+/gu;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import "./han-support.js";
+import "./translit-support.js";
 import { foldCaseAndDiacritics } from "./fold.js";
 import { isGenericWord } from "./generic.js";
 import { hanToLatin, traditionalToSimplified } from "./han.js";
