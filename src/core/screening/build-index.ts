@@ -305,14 +305,14 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     for (const t of p.triples) visit(t);
     if (p.acronym >= 0) visit(p.acronym);
   };
-  pending.forEach((p, ni) =>
+  pending.forEach((p, ni) => {
     eachTerm(p, (t) => {
       if (lastName[t] !== ni) {
         lastName[t] = ni;
         postingStart[t + 1]!++;
       }
-    }),
-  );
+    });
+  });
   for (let t = 0; t < terms.length; t++) postingStart[t + 1]! += postingStart[t]!;
   const postingItems = new Int32Array(postingStart[terms.length]!);
   const fill = postingStart.slice(0, terms.length);

@@ -103,7 +103,7 @@ export function engineHash(): Promise<string> {
         .filter((f) => f.endsWith(extension) && !f.endsWith(`.test${extension}`) && !f.endsWith(".d.ts"))
         .sort();
       const identities = await Promise.all(files.map((f) => fileIdentity(join(root, f))));
-      files.forEach((f, i) => hash.update(`${f}\u0000${identities[i]}\u0000`));
+      for (const [i, f] of files.entries()) hash.update(`${f}\u0000${identities[i]}\u0000`);
     }
     return hash.digest("hex");
   })();
