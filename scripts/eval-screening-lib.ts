@@ -17,8 +17,8 @@ export interface EvalRow {
   script: Script;
 }
 
-/** The scripts the evaluation reports separately. */
-export const SCRIPTS = ["Latn", "Hans", "Hant", "Cyrl", "Arab"] as const;
+/** The scripts the evaluation reports separately (ISO 15924; Japanese and Korean only among ordinary names). */
+export const SCRIPTS = ["Latn", "Hans", "Hant", "Cyrl", "Arab", "Jpan", "Kore"] as const;
 export type Script = (typeof SCRIPTS)[number] | "other";
 
 /** Negatives that are everyday company names (none listed), reported apart from look-alikes. */
@@ -32,6 +32,8 @@ export function scriptOf(query: string): Script {
   if (/\p{Script=Han}/u.test(query)) return traditionalToSimplified(query) !== query ? "Hant" : "Hans";
   if (/\p{Script=Cyrillic}/u.test(query)) return "Cyrl";
   if (/\p{Script=Arabic}/u.test(query)) return "Arab";
+  if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(query)) return "Jpan";
+  if (/\p{Script=Hangul}/u.test(query)) return "Kore";
   if (/[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u.test(query)) return "other";
   return "Latn";
 }
