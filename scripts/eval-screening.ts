@@ -24,7 +24,10 @@ const VALIDATION_SET = join(fixtures, "eval-validation.csv");
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const dataset = await loadScreeningDataset({ dataDir: join(packageRoot, ".no-imported-data") });
+  const dataset = await loadScreeningDataset({
+    dataDir: join(packageRoot, ".no-imported-data"),
+    cache: false,
+  });
   const dev = evaluate(dataset.index, readEvalSet(DEV_SET));
   const validation = existsSync(VALIDATION_SET)
     ? evaluate(dataset.index, readEvalSet(VALIDATION_SET))

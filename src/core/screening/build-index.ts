@@ -1,5 +1,6 @@
 import { type CslRecord, splitCslList } from "./csl.js";
 import { boundedEditDistance, deletions } from "./distance.js";
+import { type EnrichmentRow, joinEnrichment, type UnjoinedRow } from "./enrichment.js";
 import { expandListedName } from "./names.js";
 import { isGenericWord } from "./normalize/generic.js";
 import type { Origin } from "./normalize/han.js";
@@ -23,6 +24,17 @@ export interface IndexedName {
   readonly mass: number;
   /** How many of the tokens are distinctive (see `ScreeningIndex.distinctive`). */
   readonly distinctiveCount: number;
+  /** The row of `ScreeningIndex.enrichment.rows` this native-script name comes from, or -1. */
+  readonly enrichment: number;
+}
+
+/** The native-script names applied to this index, and the rows that found no record (see enrichment.ts). */
+export interface IndexEnrichment {
+  readonly rows: readonly EnrichmentRow[];
+  /** Rows that joined at least one record, and how many records they joined. */
+  readonly joinedRows: number;
+  readonly joinedRecords: number;
+  readonly unjoined: readonly UnjoinedRow[];
 }
 
 /**
@@ -83,6 +95,7 @@ export interface ScreeningIndex {
    * abbreviations it spells out, linked to the joined run of words they stand for (see `mineAbbreviations`).
    */
   readonly synonyms: ReadonlyMap<number, readonly number[]>;
+  readonly enrichment: IndexEnrichment;
 }
 
 const MIN_ACRONYM = 4;
@@ -200,9 +213,25 @@ export function recordCountries(r: CslRecord): string[] {
 /**
  * Builds the candidate index: an inverted index from normalized words (and joined word pairs, and
  * acronyms) to names, plus a phonetic-key table and a one-deletion table so that a query word finds its
- * misspelled or differently romanized list words by hashing, not by scanning the list.
+ * misspelled or differently romanized list words by hashing, not by scanning the list. The native-script
+ * names of `enrichment` that join a record are indexed as names of that record.
  */
-export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
+export function buildScreeningIndex(
+  records: CslRecord[],
+  enrichment: readonly EnrichmentRow[] = [],
+): ScreeningIndex {
+  const countries = records.map(recordCountries);
+  const join = joinEnrichment(records, enrichment, (i) => countries[i]!);
+  const nativeNames = new Map<number, number[]>();
+  for (const { row, records: joined } of join.joined) {
+    for (const ri of joined) nativeNames.set(ri, [...(nativeNames.get(ri) ?? []), row]);
+  }
+  // Verified names first: where a verified and an unverified name read the same (浪潮集团 / 浪潮集团有限公司),
+  // the verified one is kept, and with it the better evidence.
+  const verifiedFirst = (a: number, b: number): number =>
+    Number(enrichment[a]!.evidence === "unverified") - Number(enrichment[b]!.evidence === "unverified") ||
+    a - b;
+  for (const rows of nativeNames.values()) rows.sort(verifiedFirst);
   const termIds = new Map<string, number>();
   const terms: string[] = [];
   const term = (t: string): number => {
@@ -224,17 +253,23 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     triples: number[];
     acronym: number;
     legal: readonly string[];
+    enrichment: number;
   }[] = [];
   const dfSets: Set<number>[] = [];
 
   records.forEach((r, ri) => {
     const seen = new Set<string>();
     const recordTerms = new Set<number>();
-    const sources: [string, "name" | "alias"][] = [
-      [r.name, "name"],
-      ...splitCslList(r.alt_names).map((a): [string, "alias"] => [a, "alias"]),
+    const sources: [string, "name" | "alias", number][] = [
+      [r.name, "name", -1],
+      ...splitCslList(r.alt_names).map((a): [string, "alias", number] => [a, "alias", -1]),
+      ...(nativeNames.get(ri) ?? []).map((row): [string, "alias", number] => [
+        enrichment[row]!.nativeName,
+        "alias",
+        row,
+      ]),
     ];
-    for (const [raw, via] of sources) {
+    for (const [raw, via, enrichmentRow] of sources) {
       for (const part of expandListedName(raw)) {
         for (const n of normalizeName(part)) {
           if (n.tokens.length === 0) continue;
@@ -255,7 +290,17 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
           }
           for (const t of [...tokens, ...pairs, ...triples]) recordTerms.add(t);
           if (acronym >= 0) recordTerms.add(acronym);
-          pending.push({ record: ri, text: part, via, tokens, pairs, triples, acronym, legal: n.legal });
+          pending.push({
+            record: ri,
+            text: part,
+            via,
+            tokens,
+            pairs,
+            triples,
+            acronym,
+            legal: n.legal,
+            enrichment: enrichmentRow,
+          });
         }
       }
     }
@@ -287,8 +332,9 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     penalty[t] = idf[t]! * Math.min(penaltyFactor(terms[t]!), GENERIC_PENALTY_FACTOR);
   }
   // People's aliases are other names, not respellings, and vessels and aircraft carry flag countries.
+  // Respellings and abbreviations are learned from the list alone, not from native names added to it.
   const organizations = records.map((r) => !/^(individual|vessel|aircraft)$/i.test(r.type.trim()));
-  const organizationNames = pending.filter((p) => organizations[p.record]);
+  const organizationNames = pending.filter((p) => organizations[p.record] && p.enrichment < 0);
   const synonyms = mineSynonyms(organizationNames, distinctive, terms);
   for (const [a, runs] of mineAbbreviations(organizationNames, terms)) {
     for (const r of runs) {
@@ -343,6 +389,7 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
       legal: p.legal,
       mass,
       distinctiveCount,
+      enrichment: p.enrichment,
     };
   });
 
@@ -388,8 +435,14 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     postings: { start: postingStart, items: postingItems },
     byKey,
     byDeletion,
-    countries: records.map(recordCountries),
+    countries,
     synonyms,
+    enrichment: {
+      rows: enrichment,
+      joinedRows: join.joined.length,
+      joinedRecords: new Set(join.joined.flatMap((j) => j.records)).size,
+      unjoined: join.unjoined,
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import {
   forEachInTable,
   type HashTable,
   hashString,
+  type IndexEnrichment,
   type IndexedName,
   packHashTable,
   recordCountries,
@@ -180,6 +181,7 @@ export function packIndex(index: ScreeningIndex): PackedIndex {
     via: Uint8Array.from({ length: names.length }, (_, i) => VIA.indexOf(name(i).via)),
     acronym: Int32Array.from({ length: names.length }, (_, i) => name(i).acronym),
     distinctiveCount: Int32Array.from({ length: names.length }, (_, i) => name(i).distinctiveCount),
+    enrichment: Int32Array.from({ length: names.length }, (_, i) => name(i).enrichment),
     mass: index.nameMass,
     text: text.bytes,
     textStarts: text.starts,
@@ -216,6 +218,8 @@ export function packIndex(index: ScreeningIndex): PackedIndex {
   const keys = [...index.synonyms.keys()];
   const synonyms = packCsr(keys.length, (i) => index.synonyms.get(keys[i]!)!);
   put("synonyms", { keys: Int32Array.from(keys), starts: synonyms.start, items: synonyms.items });
+  // The enrichment rows and the join report are small: one JSON text.
+  sections.enrichment = packStrings(1, () => JSON.stringify(index.enrichment)).bytes;
   return { scalars: { unknownWeight: index.unknownWeight }, sections };
 }
 
@@ -264,6 +268,7 @@ export function unpackIndex(packed: PackedIndex): ScreeningIndex {
   const via = get("names.via", "u8");
   const acronym = get("names.acronym", "i32");
   const distinctiveCount = get("names.distinctiveCount", "i32");
+  const nameEnrichment = get("names.enrichment", "i32");
   const nameMass = get("names.mass", "f64");
   const text = stringTable(get("names.text", "u8"), get("names.textStarts", "i32"));
   const legal = stringTable(get("names.legal", "u8"), get("names.legalStarts", "i32"));
@@ -283,6 +288,7 @@ export function unpackIndex(packed: PackedIndex): ScreeningIndex {
       legal: words === "" ? [] : words.split(" "),
       mass: nameMass[i]!,
       distinctiveCount: distinctiveCount[i]!,
+      enrichment: nameEnrichment[i]!,
     };
   });
 
@@ -298,6 +304,7 @@ export function unpackIndex(packed: PackedIndex): ScreeningIndex {
     },
   };
 
+  const enrichmentJson = get("enrichment", "u8");
   const synonymKeys = get("synonyms.keys", "i32");
   const synonymRows: Csr = { start: get("synonyms.starts", "i32"), items: get("synonyms.items", "i32") };
   const synonyms = new Map<number, readonly number[]>();
@@ -320,5 +327,6 @@ export function unpackIndex(packed: PackedIndex): ScreeningIndex {
     byDeletion: { hashes: get("byDeletion.hashes", "u32"), terms: get("byDeletion.terms", "i32") },
     countries: lazyTable(recordRow.length, (i) => recordCountries(records.at(i)!)),
     synonyms,
+    enrichment: JSON.parse(decodeUtf8(enrichmentJson, 0, enrichmentJson.length)) as IndexEnrichment,
   };
 }

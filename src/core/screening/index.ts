@@ -24,6 +24,7 @@ export type {
   Band,
   Explanation,
   MatchHow,
+  NativeNameSource,
   ScoreAdjustment,
   ScreeningHit,
   ScreeningOptions,

@@ -21,6 +21,7 @@ import type {
   Band,
   Explanation,
   MatchHow,
+  NativeNameSource,
   ScoreAdjustment,
   ScreeningHit,
   ScreeningOptions,
@@ -678,7 +679,9 @@ export function screenName(
       const s = scoreName(index, name, q, false);
       if (s.score <= 0) continue;
       const prev = best.get(name.record);
-      if (!prev || s.score > prev.nameScore) best.set(name.record, { nameScore: s.score, name, s, q });
+      // An unverified native-script name counts only up to review (see `unverifiedCap`).
+      const score = Math.min(s.score, unverifiedCap(index, name, matchAt));
+      if (!prev || score > prev.nameScore) best.set(name.record, { nameScore: score, name, s, q });
     }
   }
 
@@ -738,8 +741,16 @@ export function screenName(
         }
       }
     }
-    let score = b.nameScore;
+    let score = b.s.score;
     for (const a of adjustments) score += a.delta;
+    const cap = unverifiedCap(index, b.name, matchAt);
+    if (score > cap) {
+      adjustments.push({
+        reason: "the native-script name that matched is unverified (no source read): at most review",
+        delta: cap - score,
+      });
+      score = cap;
+    }
     score = Math.max(0, Math.min(1, score));
     if (score < reviewAt) continue;
     const band: Band = score >= matchAt ? "match" : "review";
@@ -752,8 +763,10 @@ export function screenName(
       ignoredLegalForms: [...new Set([...b.q.legal, ...b.name.legal])],
       nameScore: round(b.s.raw),
       adjustments: [...b.s.rules, ...adjustments].map((a) => ({ reason: a.reason, delta: round(a.delta) })),
-      summary: summarize(b.name, b.s, [...b.s.rules, ...adjustments]),
+      summary: summarize(index, b.name, b.s, [...b.s.rules, ...adjustments]),
     };
+    const native = enrichmentOf(index, b.name);
+    if (native) explanation.enrichment = native;
     hits.push({
       id: record._id,
       name: record.name,
@@ -768,12 +781,44 @@ export function screenName(
   return { query: query.name, hits: hits.slice(0, limit) };
 }
 
-function summarize(name: IndexedName, s: NameScore, adjustments: ScoreAdjustment[]): string {
+/**
+ * Below this (by 0.01), a name met only through an unverified native-script name: such a name can raise a
+ * hit to review, never to match, however well it matches.
+ */
+function unverifiedCap(index: ScreeningIndex, name: IndexedName, matchAt: number): number {
+  if (name.enrichment < 0) return Number.POSITIVE_INFINITY;
+  return index.enrichment.rows[name.enrichment]!.evidence === "unverified"
+    ? matchAt - 0.01
+    : Number.POSITIVE_INFINITY;
+}
+
+function enrichmentOf(index: ScreeningIndex, name: IndexedName): NativeNameSource | undefined {
+  if (name.enrichment < 0) return undefined;
+  const row = index.enrichment.rows[name.enrichment]!;
+  return {
+    nativeName: row.nativeName,
+    script: row.script,
+    sourceUrl: row.sourceUrl === "" ? null : row.sourceUrl,
+    retrieved: row.retrieved === "" ? null : row.retrieved,
+    evidence: row.evidence,
+  };
+}
+
+function summarize(
+  index: ScreeningIndex,
+  name: IndexedName,
+  s: NameScore,
+  adjustments: ScoreAdjustment[],
+): string {
   const parts = s.matches.map((m) => {
     const how = m.how === "typo" ? `typo, ${m.distance} edit${m.distance === 1 ? "" : "s"}` : m.how;
     return m.query === m.listed ? `"${m.query}" (${how})` : `"${m.query}" → "${m.listed}" (${how})`;
   });
-  let text = `${name.via === "alias" ? "alias" : "name"} "${name.text}": ${parts.join(", ")}`;
+  const native = enrichmentOf(index, name);
+  const which = native
+    ? `native-script name from enrichment "${name.text}" (${native.evidence}${native.sourceUrl ? `; source: ${native.sourceUrl}` : "; no source"})`
+    : `${name.via === "alias" ? "alias" : "name"} "${name.text}"`;
+  let text = `${which}: ${parts.join(", ")}`;
   if (s.unmatchedListed.length > 0) text += `; listed words not in query: ${s.unmatchedListed.join(", ")}`;
   if (s.unmatchedQuery.length > 0) text += `; query words not in listed name: ${s.unmatchedQuery.join(", ")}`;
   for (const a of adjustments) text += `; ${a.reason} (${a.delta > 0 ? "+" : ""}${round(a.delta)})`;

@@ -58,6 +58,24 @@ export interface Explanation {
   nameScore: number;
   adjustments: ScoreAdjustment[];
   summary: string;
+  /**
+   * Present when the name that matched is a native-script name from the enrichment data
+   * (data/screening/enrichment/), not the list's own: where it comes from and how well it is established.
+   */
+  enrichment?: NativeNameSource;
+}
+
+/** A native-script name of a listed party from the enrichment data, with its provenance. */
+export interface NativeNameSource {
+  nativeName: string;
+  /** ISO 15924: Hans, Hant, Cyrl or Arab. */
+  script: string;
+  /** The source that was read and states the name; null for an unverified name. */
+  sourceUrl: string | null;
+  /** When the source was read (YYYY-MM-DD); null when none was. */
+  retrieved: string | null;
+  /** `verified` counts as an alias; `unverified` can raise a hit to review, never to match. */
+  evidence: "verified" | "unverified";
 }
 
 export interface ScreeningHit {

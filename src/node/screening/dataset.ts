@@ -3,6 +3,7 @@ import { basename, join, resolve } from "node:path";
 import { ChipGateError } from "../../core/errors.js";
 import { buildScreeningIndex, type ScreeningIndex } from "../../core/screening/build-index.js";
 import type { ListCode } from "../../core/screening/csl.js";
+import type { EnrichmentRow } from "../../core/screening/enrichment.js";
 import { loadScriptSupport } from "../../core/screening/normalize/support.js";
 import { dataPath } from "../package-info.js";
 import { bundledGaps, importedGaps } from "./gaps.js";
@@ -15,6 +16,7 @@ import {
   writeIndexCache,
 } from "./index-cache.js";
 import { readCslFile } from "./read-csl.js";
+import { bundledEnrichmentPath, readEnrichmentFile } from "./read-enrichment.js";
 
 export const DEFAULT_DATA_DIR = "./chipgate-data";
 
@@ -29,6 +31,21 @@ export interface DatasetVersion {
   importedAt?: string;
   /** The file name given to `data import`. */
   importedFrom?: string;
+  /** The native-script names applied to the list (data/screening/enrichment/), or null without any. */
+  enrichment: EnrichmentVersion | null;
+}
+
+export interface EnrichmentVersion {
+  /** sha256 of the enrichment file. */
+  hash: string;
+  file: string;
+  rows: number;
+  verifiedRows: number;
+  /** Rows that joined a record of the list in force, and how many records they joined. */
+  joinedRows: number;
+  joinedRecords: number;
+  /** Rows that joined no record (a list entry renamed or removed), with the reason. */
+  unjoinedRows: number;
 }
 
 /** What happened to the index cache of the data directory on this load (see index-cache.ts). */
@@ -61,6 +78,8 @@ export interface LoadOptions {
    * synchronously; `lazy` leaves that to the caller (`loadScriptSupport(name)` before screening a name).
    */
   scripts?: "all" | "lazy";
+  /** The native-name file to apply (default: the bundled one); null applies none. */
+  enrichmentFile?: string | null;
 }
 
 /** What the cache keeps beside the index, to describe the list without reading it. */
@@ -94,21 +113,42 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Where the list in force and its native names are, and how they were imported. */
+interface Inputs {
+  file: string;
+  source: "bundled" | "imported";
+  importMeta: ImportMeta | undefined;
+  enrichmentFile: string | null;
+}
+
 function datasetOf(
   index: ScreeningIndex,
-  file: string,
-  source: "bundled" | "imported",
-  importMeta: ImportMeta | undefined,
+  inputs: Inputs,
   facts: { hash: string; rowsPerList: Partial<Record<ListCode, number>>; snapshotDate: string | undefined },
+  enrichmentHash: string | undefined,
   buildMs: number,
   cache: IndexCacheStatus,
 ): ScreeningDataset {
+  const { file, source, importMeta } = inputs;
+  const e = index.enrichment;
   const version: DatasetVersion = {
     hash: facts.hash,
     rowsPerList: facts.rowsPerList,
     snapshotDate: facts.snapshotDate,
     source,
     loadedFrom: file,
+    enrichment:
+      inputs.enrichmentFile === null || enrichmentHash === undefined
+        ? null
+        : {
+            hash: enrichmentHash,
+            file: inputs.enrichmentFile,
+            rows: e.rows.length,
+            verifiedRows: e.rows.filter((r) => r.evidence === "verified").length,
+            joinedRows: e.joinedRows,
+            joinedRecords: e.joinedRecords,
+            unjoinedRows: e.unjoined.length,
+          },
   };
   if (importMeta) {
     version.importedAt = importMeta.importedAt;
@@ -118,18 +158,22 @@ function datasetOf(
   return { index, version, gaps, buildMs, cache };
 }
 
-/** Parses, validates and indexes a list file (no cache). */
-async function buildFromFile(
-  file: string,
-  source: "bundled" | "imported",
-  importMeta: ImportMeta | undefined,
-): Promise<ScreeningDataset> {
-  const contents = await readCslFile(file);
-  await loadScriptSupport();
+/** Parses, validates and indexes a list file and its native names (no cache). */
+async function buildFromFiles(inputs: Inputs): Promise<ScreeningDataset> {
+  const [contents, enrichment] = await Promise.all([
+    readCslFile(inputs.file),
+    inputs.enrichmentFile === null ? undefined : readEnrichment(inputs.enrichmentFile),
+    loadScriptSupport(),
+  ]);
   const started = performance.now();
-  const index = buildScreeningIndex(contents.records);
+  const index = buildScreeningIndex(contents.records, enrichment?.rows ?? []);
   const buildMs = performance.now() - started;
-  return datasetOf(index, file, source, importMeta, contents, buildMs, { path: "", status: "off" });
+  return datasetOf(index, inputs, contents, enrichment?.hash, buildMs, { path: "", status: "off" });
+}
+
+async function readEnrichment(file: string): Promise<{ rows: EnrichmentRow[]; hash: string }> {
+  const [rows, input] = await Promise.all([readEnrichmentFile(file), inputFile(file)]);
+  return { rows, hash: input.sha256 };
 }
 
 /** Saves a dataset's index in the cache of `dataDir`; a failure to write is reported, not thrown. */
@@ -142,9 +186,13 @@ async function keep(dataset: ScreeningDataset, dataDir: string, reason?: string)
   };
   try {
     const list = await inputFile(dataset.version.loadedFrom);
-    // The list changed while it was indexed: keep nothing rather than an index under the wrong key.
-    if (list.sha256 !== dataset.version.hash) throw new Error("the list changed while it was indexed");
-    const key: IndexCacheKey = { list, enrichment: undefined, engine: await engineHash() };
+    const e = dataset.version.enrichment;
+    const enrichment = e ? await inputFile(e.file) : undefined;
+    // An input changed while it was indexed: keep nothing rather than an index under the wrong key.
+    if (list.sha256 !== dataset.version.hash || enrichment?.sha256 !== e?.hash) {
+      throw new Error("the list or its enrichment changed while it was indexed");
+    }
+    const key: IndexCacheKey = { list, enrichment, engine: await engineHash() };
     await writeIndexCache(path, key, meta, dataset.index);
     dataset.cache = { path, status: "written", ...(reason !== undefined && { reason }) };
   } catch (e) {
@@ -160,28 +208,37 @@ async function keep(dataset: ScreeningDataset, dataDir: string, reason?: string)
 export async function loadScreeningDataset(options: LoadOptions = {}): Promise<ScreeningDataset> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const paths = importedPaths(dataDir);
-  let file = bundledListPath();
-  let source: "bundled" | "imported" = "bundled";
-  let importMeta: ImportMeta | undefined;
+  const inputs: Inputs = {
+    file: bundledListPath(),
+    source: "bundled",
+    importMeta: undefined,
+    enrichmentFile: options.enrichmentFile === undefined ? bundledEnrichmentPath() : options.enrichmentFile,
+  };
   if (await exists(paths.csv)) {
-    file = paths.csv;
-    source = "imported";
+    inputs.file = paths.csv;
+    inputs.source = "imported";
     try {
-      importMeta = JSON.parse(await readFile(paths.meta, "utf8")) as ImportMeta;
+      inputs.importMeta = JSON.parse(await readFile(paths.meta, "utf8")) as ImportMeta;
     } catch {
-      importMeta = undefined;
+      inputs.importMeta = undefined;
     }
   }
   const scripts = options.scripts === "lazy" ? undefined : loadScriptSupport();
   if (options.cache === false) {
     await scripts;
-    return buildFromFile(file, source, importMeta);
+    return buildFromFiles(inputs);
   }
   const path = indexCachePath(resolve(dataDir));
   const engine = await engineHash();
+  const enrichmentFile = inputs.enrichmentFile;
   const cached = await readIndexCache<CachedMeta>(path, async (stored) => {
-    if (stored.engine !== engine || stored.enrichment !== undefined) return false;
-    return (await inputFile(file, stored.list)).sha256 === stored.list.sha256;
+    if (stored.engine !== engine || (stored.enrichment === undefined) !== (enrichmentFile === null))
+      return false;
+    if ((await inputFile(inputs.file, stored.list)).sha256 !== stored.list.sha256) return false;
+    return (
+      enrichmentFile === null ||
+      (await inputFile(enrichmentFile, stored.enrichment)).sha256 === stored.enrichment!.sha256
+    );
   });
   if (cached.status === "loaded") {
     await scripts;
@@ -190,13 +247,13 @@ export async function loadScreeningDataset(options: LoadOptions = {}): Promise<S
       rowsPerList: cached.meta.rowsPerList,
       snapshotDate: cached.meta.snapshotDate ?? undefined,
     };
-    return datasetOf(cached.index, file, source, importMeta, facts, cached.meta.buildMs, {
+    return datasetOf(cached.index, inputs, facts, cached.key.enrichment?.sha256, cached.meta.buildMs, {
       path,
       status: "loaded",
     });
   }
   await scripts;
-  const dataset = await buildFromFile(file, source, importMeta);
+  const dataset = await buildFromFiles(inputs);
   await keep(dataset, dataDir, `${cached.status}: ${cached.reason}`);
   return dataset;
 }
@@ -209,6 +266,8 @@ export async function loadScreeningDataset(options: LoadOptions = {}): Promise<S
 export async function importScreeningList(options: {
   dataDir?: string;
   file: string;
+  /** As for `loadScreeningDataset`. */
+  enrichmentFile?: string | null;
 }): Promise<ScreeningDataset> {
   const paths = importedPaths(options.dataDir ?? DEFAULT_DATA_DIR);
   const file = resolve(options.file);
@@ -219,7 +278,12 @@ export async function importScreeningList(options: {
   }
   let candidate: ScreeningDataset;
   try {
-    candidate = await buildFromFile(file, "imported", undefined);
+    candidate = await buildFromFiles({
+      file,
+      source: "imported",
+      importMeta: undefined,
+      enrichmentFile: options.enrichmentFile === undefined ? bundledEnrichmentPath() : options.enrichmentFile,
+    });
   } catch (e) {
     if (e instanceof ChipGateError) {
       throw new ChipGateError(
