@@ -271,7 +271,7 @@ export function buildScreeningIndex(
     ];
     for (const [raw, via, enrichmentRow] of sources) {
       for (const part of expandListedName(raw)) {
-        for (const n of normalizeName(part)) {
+        for (const n of normalizeName(part, { nativeName: enrichmentRow >= 0 })) {
           if (n.tokens.length === 0) continue;
           const key = n.tokens.join(" ");
           if (seen.has(key)) continue;

@@ -278,11 +278,15 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     for (let i = from; i < from + len; i++) m += q.weights[i]!;
     return m;
   };
+  // A native-script name is met in its own script, syllable for syllable; near spellings of its pinyin
+  // ("changxin" / "hang xin") are another name more often than a typo, which the list's own names catch.
+  const native = name.enrichment >= 0;
   const consider = (term: number, lj: number, llen: number): void => {
     const spans = q.byTerm.get(term);
     if (!spans) return;
     for (const s of spans) {
       if (llen > 1 && s.len > 1) continue;
+      if (native && (s.how === "typo" || s.how === "phonetic")) continue;
       const how: MatchHow =
         llen > 1 && s.how !== "typo" && s.how !== "phonetic" && s.how !== "alias" ? "spacing" : s.how;
       const sim = llen > 1 && s.sim === SIM_EXACT ? SIM_SPACING : s.sim;

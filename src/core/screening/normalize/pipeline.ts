@@ -39,6 +39,17 @@ function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
   return tokenize(normalizePunctuation(text)).map((t) => ({ text: t, origin }));
 }
 
+export interface NormalizeOptions {
+  /**
+   * The name is a listed party's native-script name (from the enrichment data), indexed beside the list's
+   * own English or romanized names: a Chinese one is read only with its generic words translated (the
+   * reading a query in characters also gets). Its pinyin-only reading would let generic words written in
+   * pinyin (ban dao ti, 半导体) match as if they were names, and its dictionary reading may drop words
+   * (南京理工大学 is "Nanjing University" in CC-CEDICT's first sense).
+   */
+  nativeName?: boolean;
+}
+
 /** Extra readings tried for polyphonic characters, at most, per Chinese name. */
 const MAX_POLYPHONE_READINGS = 4;
 
@@ -93,10 +104,14 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
  * function words, generic-word spellings and plurals. Chinese input yields two readings (glossary +
  * pinyin, and pinyin only); everything else yields one.
  */
-export function normalizeName(input: string): NormalizedName[] {
+export function normalizeName(input: string, options: NormalizeOptions = {}): NormalizedName[] {
   const text = nfkc(input);
   let readings: Segment[][];
-  if (hasHan(text)) {
+  if (hasHan(text) && options.nativeName) {
+    // Both sides in characters meet through this reading; the others exist to reach names that lists
+    // write in pinyin or English, which a native name's record already carries.
+    readings = [hanToLatin(text, "translate"), hanToLatin(text, "alternative")];
+  } else if (hasHan(text)) {
     const polyphones: Polyphone[] = [];
     const translated = hanToLatin(text, "translate", polyphones);
     readings = [
