@@ -4,6 +4,7 @@ import { type EnrichmentRow, joinEnrichment, type UnjoinedRow } from "./enrichme
 import { expandListedName } from "./names.js";
 import { isGenericWord } from "./normalize/generic.js";
 import type { Origin } from "./normalize/han.js";
+import { isOrdinaryWord } from "./normalize/ordinary.js";
 import { phoneticKey } from "./normalize/phonetic.js";
 import { normalizeName } from "./normalize/pipeline.js";
 import { isPlace } from "./normalize/places.js";
@@ -74,6 +75,8 @@ export interface ScreeningIndex {
   readonly penalty: Float64Array;
   /** 1 when a term can identify a party: not a generic word, a place, a number or a 1-2 letter word. */
   readonly distinctive: Uint8Array;
+  /** 1 when a distinctive term is an ordinary English word ("summit", "orion"; see `isOrdinaryWord`). */
+  readonly ordinary: Uint8Array;
   /** Weight given to a query word the list does not contain. */
   readonly unknownWeight: number;
   /** Record-level document frequency of each term. */
@@ -323,6 +326,8 @@ export function buildScreeningIndex(
 
   const distinctive = new Uint8Array(terms.length);
   for (let t = 0; t < terms.length; t++) distinctive[t] = isDistinctiveTerm(terms[t]!) ? 1 : 0;
+  const ordinary = new Uint8Array(terms.length);
+  for (let t = 0; t < terms.length; t++) ordinary[t] = distinctive[t] && isOrdinaryWord(terms[t]!) ? 1 : 0;
   // Terms that are single words of some name (not only joined pairs, triples or acronyms).
   const singles = new Uint8Array(terms.length);
   for (const nm of pending) for (const t of nm.tokens) singles[t] = 1;
@@ -430,6 +435,7 @@ export function buildScreeningIndex(
     weight,
     penalty,
     distinctive,
+    ordinary,
     unknownWeight,
     df,
     postings: { start: postingStart, items: postingItems },

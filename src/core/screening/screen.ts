@@ -322,6 +322,8 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   // Matched pairs that carry a distinctive listed word, and how many of them are only near spellings.
   let distinctivePairs = 0;
   let nearPairs = 0;
+  // Of those, how many met only through a respelling or abbreviation learned from the list.
+  let learnedPairs = 0;
   let lastDistinctive: Option | undefined;
   let first: Option | undefined;
   let matchCount = 0;
@@ -351,6 +353,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
         matchedDistinctive = true;
         distinctivePairs++;
         if (near) nearPairs++;
+        if (o.how === "alias") learnedPairs++;
         lastDistinctive = o;
       }
     }
@@ -373,10 +376,14 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   let unmatchedListedCount = 0;
   let listedWords = 0;
   let listedPlace = "";
+  // Distinctive listed words the query lacks: a listed name whose other distinctive words are all missing
+  // is not that name.
+  const listedMissing: string[] = [];
   for (let j = 0; j < k; j++) {
     if (!usedL[j]) {
       const t = terms.at(name.tokens[j]!)!;
       unmatchedListedCount++;
+      if (distinctive[name.tokens[j]!]) listedMissing.push(t);
       if (explain) unmatchedListed.push(t);
       total += index.penalty[name.tokens[j]!]!;
       if (isPlace(t)) {
@@ -461,6 +468,41 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
       });
       score = ONE_WORD_CAP;
     }
+    const cap = (at: number, reason: () => string): void => {
+      if (score <= at) return;
+      rules.push({ reason: reason(), delta: at - score });
+      score = at;
+    };
+    const shared = distinctivePairs === 1 ? lastDistinctive! : undefined;
+    // One ordinary English word in common ("Eagle Systems" / "The Eagles", "Orion Trading" / "NPO Orion"):
+    // a coincidence of vocabulary, below review when either name says more, and at most review even alone.
+    if (shared && shared.llen === 1 && index.ordinary[name.tokens[shared.lj]!]) {
+      const word = spelled(shared, " ");
+      if (freeNonPlace > 0 || listedWords > 0) {
+        cap(
+          ONE_WORD_CAP,
+          () =>
+            `only "${word}", an ordinary English word, is distinctive in common, and the names have other words`,
+        );
+      } else cap(REVIEW_ONLY, () => `only "${word}", an ordinary English word, is in common: at most review`);
+    }
+    // A respelling or abbreviation the list taught from one of its records ("Summit" / "APEX") is a lead,
+    // not an identity, until a word of the name itself agrees.
+    if (distinctivePairs > 0 && learnedPairs === distinctivePairs) {
+      cap(
+        REVIEW_ONLY,
+        () =>
+          `met only through a respelling the list gives in another record ("${spelled(lastDistinctive!, " ")}"): at most review`,
+      );
+    }
+    // The listed name's other distinctive words are all missing from the query: at most review.
+    if (shared && listedMissing.length > 0 && bestDistinctiveLength < LONG_WORD) {
+      cap(
+        REVIEW_ONLY,
+        () =>
+          `the listed name's other distinctive word${listedMissing.length > 1 ? "s" : ""} ${listedMissing.map((w) => `"${w}"`).join(", ")} ${listedMissing.length > 1 ? "are" : "is"} missing from the query: at most review`,
+      );
+    }
     // Two different cities or provinces ("Hefei ..." / "Xi'an ..."): more likely two parties.
     if (listedPlace !== "" && queryPlace !== "" && listedPlace !== queryPlace) {
       rules.push({
@@ -482,6 +524,8 @@ function spell(terms: Table<string>, tokens: Int32Array, from: number, length: n
 
 /** Score a one-distinctive-word match is capped at (below review) when both names say more. */
 const ONE_WORD_CAP = 0.62;
+/** Score of a name that may be reviewed but is not a match by the default bands. */
+const REVIEW_ONLY = DEFAULT_MATCH_THRESHOLD - 0.01;
 /** A shared word this long (joined spellings included) is specific enough on its own. */
 const LONG_WORD = 9;
 /** Lost when the listed name and the query each name a different city or province. */
