@@ -169,6 +169,7 @@ const GLOSSARY_SET = new Set(GLOSSARY_KEYS);
 const LEGAL_SET = new Set(HAN_LEGAL);
 
 const DIGITS: Record<string, number> = {
+  〇: 0,
   零: 0,
   一: 1,
   二: 2,
@@ -181,28 +182,61 @@ const DIGITS: Record<string, number> = {
   八: 8,
   九: 9,
 };
+const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
-/** 第十四 → 14, 第五十五 → 55 (up to 99, which covers institute and academy numbering). */
-function ordinalAt(run: string, i: number): { value: number; length: number } | undefined {
-  if (run[i] !== "第") return undefined;
-  let j = i + 1;
-  let value = 0;
-  let seen = false;
-  let pending = 0;
-  while (j < run.length) {
-    const ch = run[j]!;
-    if (ch in DIGITS) {
-      pending = DIGITS[ch]!;
-      seen = true;
-    } else if (ch === "十") {
-      value += (seen && pending > 0 ? pending : 1) * 10;
-      pending = 0;
-      seen = true;
-    } else break;
-    j++;
+/**
+ * The value of the Chinese numeral `text`, written positionally (十二 12, 二百零八 208, 一千〇二 1002) or digit
+ * by digit as designations are (二〇八 and 二零八 208, 六一二 612); undefined when it is not one.
+ */
+export function chineseNumeral(text: string): number | undefined {
+  if (text === "" || ![...text].every((ch) => ch in DIGITS || ch in UNITS)) return undefined;
+  if (![...text].some((ch) => ch in UNITS)) {
+    return Number([...text].map((ch) => DIGITS[ch]).join(""));
   }
-  if (!seen) return undefined;
-  return { value: value + pending, length: j - i };
+  let value = 0;
+  let pending = -1;
+  for (const ch of text) {
+    if (ch in DIGITS) pending = DIGITS[ch]!;
+    else {
+      // 十二 is 12: a unit without a digit before it counts once. A zero only holds a place (二百零八).
+      value += (pending > 0 ? pending : pending === 0 ? 0 : 1) * UNITS[ch]!;
+      pending = -1;
+    }
+  }
+  return value + Math.max(0, pending);
+}
+
+/** What a number designates when this follows it (六一二所, 一五九厂): institutes and factories are numbered. */
+const NUMBERED = [
+  { word: "研究所", english: "research institute|institute" },
+  { word: "研究院", english: "research institute|academy" },
+  { word: "所", english: "institute" },
+  { word: "厂", english: "factory" },
+  { word: "院", english: "academy" },
+];
+
+/** The longest run of numeral characters of `run` from `i`. */
+function numeralRun(run: string, i: number): string {
+  let j = i;
+  while (j < run.length && (run[j]! in DIGITS || run[j]! in UNITS)) j++;
+  return run.slice(i, j);
+}
+
+/**
+ * A number at `i` of a run of characters: an ordinal (第十四 14, 第二〇八 208), a numeral written digit by digit
+ * with a zero (二〇八, which no name spells out), or a numeral naming an institute or factory (六一二所 612,
+ * 一五九厂 159). Other numerals are left to pinyin: they are part of names (三一重工 Sany, 万科 Vanke).
+ */
+function numberAt(run: string, i: number): { value: number; length: number } | undefined {
+  const ordinal = run[i] === "第";
+  const digits = numeralRun(run, ordinal ? i + 1 : i);
+  const value = chineseNumeral(digits);
+  if (value === undefined) return undefined;
+  const length = digits.length + (ordinal ? 1 : 0);
+  const rest = run.slice(i + length);
+  const zeroDigits = digits.length >= 2 && /[〇零]/.test(digits) && !/[十百千]/.test(digits);
+  if (ordinal || zeroDigits || NUMBERED.some((n) => rest.startsWith(n.word))) return { value, length };
+  return undefined;
 }
 
 const MAX_DICTIONARY_WORD = 6;
@@ -318,12 +352,39 @@ export function hanToLatin(
     };
     let i = 0;
     while (i < run.length) {
-      const ord = ordinalAt(run, i);
-      if (ord) {
+      const num = numberAt(run, i);
+      if (num) {
         flushPending();
-        out.push({ text: String(ord.value), origin: "translated" });
-        i += ord.length;
+        out.push({ text: String(num.value), origin: "translated" });
+        i += num.length;
+        // A lone 所 or 厂 after a number is the institute or factory it numbers.
+        const unit = NUMBERED.find((n) => n.word.length === 1 && run.startsWith(n.word, i));
+        if (unit && !run.startsWith("研究", i)) {
+          out.push({
+            text: rendering(unit.english, mode === "alternative" ? mode : "translate"),
+            origin: "translated",
+          });
+          i += 1;
+        }
         continue;
+      }
+      // 第 before Arabic digits (第709研究所) and 所 or 厂 after them (709所) read as with Chinese numerals.
+      if (run[i] === "第" && i === run.length - 1 && /^\d/.test(simplified.slice(last))) {
+        i++;
+        continue;
+      }
+      if (i === 0 && /\d$/.test(simplified.slice(0, m.index))) {
+        const unit = NUMBERED.find(
+          (n) => n.word.length === 1 && run.startsWith(n.word) && !run.startsWith("研究"),
+        );
+        if (unit && (run.length === 1 || !GLOSSARY_SET.has(run.slice(0, 2)))) {
+          out.push({
+            text: rendering(unit.english, mode === "alternative" ? mode : "translate"),
+            origin: "translated",
+          });
+          i = 1;
+          continue;
+        }
       }
       let matched: string | undefined;
       for (let len = Math.min(MAX_KEY, run.length - i); len >= 2; len--) {
