@@ -24,6 +24,8 @@ export const LIMITS = {
   typoSearchWordLength: 40,
   /** Names in one `/v1/screen` batch. */
   namesPerBatch: 1000,
+  /** Hits returned for one screened name (`limit`). */
+  hitsPerName: 100,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

@@ -1,4 +1,4 @@
-import { type CslRecord, splitCslList } from "./csl.js";
+import { type CslRecord, LIST_CODES, splitCslList } from "./csl.js";
 import { boundedEditDistance, deletions } from "./distance.js";
 import { type EnrichmentRow, joinEnrichment, type UnjoinedRow } from "./enrichment.js";
 import { expandListedName } from "./names.js";
@@ -63,6 +63,9 @@ export interface ScreeningIndex {
   readonly names: Table<IndexedName>;
   /** `IndexedName.mass` per name, packed: ranking candidates reads it for every name a query touches. */
   readonly nameMass: Float64Array;
+  /** `IndexedName.record` per name, packed, and each record's list (its position in `LIST_CODES`). */
+  readonly nameRecord: Int32Array;
+  readonly recordList: Uint8Array;
   readonly terms: Table<string>;
   readonly termIds: TermLookup;
   readonly idf: Float64Array;
@@ -369,6 +372,8 @@ export function buildScreeningIndex(
   const fill = postingStart.slice(0, terms.length);
   lastName.fill(-1);
   const nameMass = new Float64Array(pending.length);
+  const nameRecord = Int32Array.from(pending, (p) => p.record);
+  const recordList = Uint8Array.from(records, (r) => LIST_CODES.indexOf(r.list));
   const names: IndexedName[] = pending.map((p, ni) => {
     eachTerm(p, (t) => {
       if (lastName[t] !== ni) {
@@ -429,6 +434,8 @@ export function buildScreeningIndex(
     records,
     names,
     nameMass,
+    nameRecord,
+    recordList,
     terms,
     termIds,
     idf,

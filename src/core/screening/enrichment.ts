@@ -1,5 +1,5 @@
 import { ChipGateError, type Issue } from "../errors.js";
-import { type CslRecord, type ListCode, listCodeOfSource } from "./csl.js";
+import { type CslRecord, LIST_CODES, type ListCode, listCodeOfSource } from "./csl.js";
 
 /**
  * Native-script names of listed parties (data/screening/enrichment/native-names.csv): the names lists carry
@@ -46,21 +46,7 @@ export interface EnrichmentRow {
   line: number;
 }
 
-const LIST_CODES = new Set<string>([
-  "EL",
-  "SDN",
-  "MEU",
-  "DPL",
-  "UVL",
-  "DTC",
-  "ISN",
-  "SSI",
-  "CMIC",
-  "PLC",
-  "NS-MBS",
-  "CAPTA",
-  "FSE",
-]);
+const KNOWN_LISTS = new Set<string>(LIST_CODES);
 
 /** What the characters of a native name must include for its declared script. */
 const SCRIPT_LETTERS: Record<NativeScript, RegExp> = {
@@ -133,7 +119,7 @@ export function parseEnrichmentRow(
     issues.push({ path: `${file} line ${line} column "${col}"`, message });
   };
   const list = get("list");
-  if (!LIST_CODES.has(list)) bad("list", `"${list}" is not a list code (EL, SDN, MEU, CMIC, …)`);
+  if (!KNOWN_LISTS.has(list)) bad("list", `"${list}" is not a list code (EL, SDN, MEU, CMIC, …)`);
   const listedName = get("listed_name");
   if (listedName === "") bad("listed_name", "is empty");
   const country = get("country");

@@ -167,6 +167,7 @@ export function packIndex(index: ScreeningIndex): PackedIndex {
     text: fields.bytes,
     starts: fields.starts,
     row: Int32Array.from({ length: records.length }, (_, i) => records.at(i)!.row),
+    list: index.recordList,
   });
 
   const names = index.names;
@@ -177,7 +178,7 @@ export function packIndex(index: ScreeningIndex): PackedIndex {
   const pairs = packCsr(names.length, (i) => name(i).pairs);
   const triples = packCsr(names.length, (i) => name(i).triples);
   put("names", {
-    record: Int32Array.from({ length: names.length }, (_, i) => name(i).record),
+    record: index.nameRecord,
     via: Uint8Array.from({ length: names.length }, (_, i) => VIA.indexOf(name(i).via)),
     acronym: Int32Array.from({ length: names.length }, (_, i) => name(i).acronym),
     distinctiveCount: Int32Array.from({ length: names.length }, (_, i) => name(i).distinctiveCount),
@@ -315,6 +316,8 @@ export function unpackIndex(packed: PackedIndex): ScreeningIndex {
     records,
     names,
     nameMass,
+    nameRecord,
+    recordList: get("records.list", "u8"),
     terms,
     termIds,
     idf: get("terms.idf", "f64"),

@@ -1,4 +1,5 @@
 import { ChipGateError } from "../errors.js";
+import { LIMITS } from "../limits.js";
 import {
   forEachInTable,
   hashString,
@@ -9,7 +10,7 @@ import {
   type Table,
   termFactor,
 } from "./build-index.js";
-import { splitCslList } from "./csl.js";
+import { LIST_CODES, splitCslList } from "./csl.js";
 import { boundedEditDistance, deletions, maxEditsFor } from "./distance.js";
 import { expandListedName } from "./names.js";
 import { isStructureWord } from "./normalize/generic.js";
@@ -70,6 +71,8 @@ interface SpanMatch {
   sim: number;
   how: MatchHow;
   distance: number;
+  /** Met through another rendering of a generic word: weighs in the score, never identifies. */
+  generic?: boolean;
 }
 
 interface QueryReading {
@@ -202,7 +205,7 @@ function readSpan(
 /** Finds, by hashing only, every list word that a query word (or joined run of words) can stand for. */
 function readQuery(
   index: ScreeningIndex,
-  { tokens, surface, origins, legal, organisation }: NormalizedName,
+  { tokens, surface, origins, legal, organisation, alternatives }: NormalizedName,
 ): QueryReading {
   const byTerm = new Map<number, SpanMatch[]>();
   const weights = new Float64Array(tokens.length);
@@ -231,6 +234,17 @@ function readQuery(
       }
     }
   }
+  // Other renderings of a translated organisation word are tried in its place, as translations of a generic
+  // word (动力: dynamics, propulsion): exact spellings only.
+  for (const [i, others] of alternatives ?? []) {
+    for (const other of others) {
+      for (const l of lookupSpan(index, other, false, "translated")) {
+        if (l.how === "translated") {
+          addMatch(byTerm, l.term, { start: i, len: 1, sim: l.sim, how: l.how, distance: 0, generic: true });
+        }
+      }
+    }
+  }
   return { tokens, origins, legal, organisation, weights, penalties, distinctive, mass, byTerm };
 }
 
@@ -245,6 +259,8 @@ interface NameScore {
   unmatchedQuery: string[];
   /** Query positions left unmatched. */
   freeQuery: number[];
+  /** A distinctive word was met only as a translation that is an ordinary English word (浪潮 → "wave"). */
+  translatedOrdinary: boolean;
 }
 
 interface Option {
@@ -256,6 +272,7 @@ interface Option {
   how: MatchHow;
   distance: number;
   gain: number;
+  generic: boolean;
 }
 
 /**
@@ -291,7 +308,8 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
         llen > 1 && s.how !== "typo" && s.how !== "phonetic" && s.how !== "alias" ? "spacing" : s.how;
       const sim = llen > 1 && s.sim === SIM_EXACT ? SIM_SPACING : s.sim;
       const gain = sim * (listedMass(lj, llen) + queryMass(s.start, s.len));
-      options.push({ lj, llen, qi: s.start, qlen: s.len, sim, how, distance: s.distance, gain });
+      const generic = s.generic === true;
+      options.push({ lj, llen, qi: s.start, qlen: s.len, sim, how, distance: s.distance, gain, generic });
     }
   };
   for (let j = 0; j < k; j++) consider(name.tokens[j]!, j, 1);
@@ -310,6 +328,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
         how: "acronym",
         distance: 0,
         gain,
+        generic: false,
       });
     }
   }
@@ -324,6 +343,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   let nearPairs = 0;
   // Of those, how many met only through a respelling or abbreviation learned from the list.
   let learnedPairs = 0;
+  let translatedOrdinary = false;
   let lastDistinctive: Option | undefined;
   let first: Option | undefined;
   let matchCount = 0;
@@ -346,7 +366,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     const near = o.how === "typo" || o.how === "phonetic";
     let queryDistinctive = false;
     for (let i = o.qi; i < o.qi + o.qlen; i++) if (q.distinctive[i]) queryDistinctive = true;
-    if (!near || queryDistinctive) {
+    if (!o.generic && (!near || queryDistinctive)) {
       let any = false;
       for (let j = o.lj; j < o.lj + o.llen; j++) if (distinctive[name.tokens[j]!]) any = true;
       if (any || o.how === "acronym") {
@@ -354,6 +374,8 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
         distinctivePairs++;
         if (near) nearPairs++;
         if (o.how === "alias") learnedPairs++;
+        if (o.how === "translated" && o.llen === 1 && index.ordinary[name.tokens[o.lj]!])
+          translatedOrdinary = true;
         lastDistinctive = o;
       }
     }
@@ -512,7 +534,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
       score = Math.max(0, score - PLACE_CONFLICT);
     }
   }
-  return { score, raw, rules, matches, unmatchedListed, unmatchedQuery, freeQuery };
+  return { score, raw, rules, matches, unmatchedListed, unmatchedQuery, freeQuery, translatedOrdinary };
 }
 
 /** The words `tokens[from .. from + length)` joined by `sep`. */
@@ -598,10 +620,10 @@ function scratchOf(index: ScreeningIndex): Scratch {
   return s;
 }
 
-/** Candidate names for one reading, best first, from the inverted index only. */
-function candidates(index: ScreeningIndex, q: QueryReading): number[] {
+/** Candidate names for one reading, best first, from the inverted index only (on the `allowed` lists). */
+function candidates(index: ScreeningIndex, q: QueryReading, allowed: Uint8Array | undefined): number[] {
   const { acc, touched, keys } = scratchOf(index);
-  const { nameMass, postings } = index;
+  const { nameMass, postings, nameRecord, recordList } = index;
   let count = 0;
   // Generic words and places find candidates only for queries with nothing distinctive to look up
   // ("China Aerospace Science and Technology"); otherwise they would touch thousands of names.
@@ -626,6 +648,7 @@ function candidates(index: ScreeningIndex, q: QueryReading): number[] {
     }
     for (let p = from; p < to; p++) {
       const n = postings.items[p]!;
+      if (allowed && !allowed[recordList[nameRecord[n]!]!]) continue;
       if (acc[n] === 0) touched[count++] = n;
       acc[n]! += gain;
     }
@@ -689,6 +712,11 @@ function validateQuery(query: ScreeningQuery): void {
       { path: "name", message: "must be a non-empty string" },
     ]);
   }
+  if (query.name.length > LIMITS.nameLength) {
+    throw new ChipGateError("INVALID_INPUT", `name: longer than ${LIMITS.nameLength} characters`, [
+      { path: "name", message: `must be at most ${LIMITS.nameLength} characters` },
+    ]);
+  }
   if (query.country !== undefined && !/^[A-Za-z]{2}$/.test(query.country)) {
     throw new ChipGateError("INVALID_INPUT", `country: "${query.country}" is not an ISO 3166 alpha-2 code`, [
       { path: "country", message: "must be an ISO 3166 alpha-2 code such as CN" },
@@ -706,10 +734,17 @@ export function screenName(
   options: ScreeningOptions = {},
 ): ScreeningResult {
   validateQuery(query);
+  validateOptions(options);
   const reviewAt = options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
   const matchAt = options.matchThreshold ?? DEFAULT_MATCH_THRESHOLD;
-  const limit = options.limit ?? 10;
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const minScore = options.minScore ?? 0;
   const country = query.country?.toUpperCase();
+  let allowed: Uint8Array | undefined;
+  if (options.lists) {
+    allowed = new Uint8Array(LIST_CODES.length);
+    for (const l of options.lists) allowed[LIST_CODES.indexOf(l)] = 1;
+  }
 
   const queryAddress = new Set<string>();
   if (query.address) {
@@ -722,7 +757,7 @@ export function screenName(
   for (const reading of queryReadings(query.name)) {
     if (reading.tokens.length === 0) continue;
     const q = readQuery(index, reading);
-    for (const n of candidates(index, q)) {
+    for (const n of candidates(index, q, allowed)) {
       const name = index.names.at(n)!;
       const s = scoreName(index, name, q, false);
       if (s.score <= 0) continue;
@@ -734,6 +769,7 @@ export function screenName(
   }
 
   const hits: ScreeningHit[] = [];
+  const translatedOrdinary = new Set<ScreeningHit>();
   for (const [ri, b] of best) {
     // Context can lift a near-miss into review or push a weak hit out, never create a hit from nothing.
     if (b.nameScore < reviewAt - 0.1) continue;
@@ -800,7 +836,8 @@ export function screenName(
       score = cap;
     }
     score = Math.max(0, Math.min(1, score));
-    if (score < reviewAt) continue;
+    // `minScore` is compared with the score as returned (rounded), as a caller reads it.
+    if (score < reviewAt || round(score) < minScore) continue;
     const band: Band = score >= matchAt ? "match" : "review";
     const explanation: Explanation = {
       matchedName: b.name.text,
@@ -815,7 +852,7 @@ export function screenName(
     };
     const native = enrichmentOf(index, b.name);
     if (native) explanation.enrichment = native;
-    hits.push({
+    const hit: ScreeningHit = {
       id: record._id,
       name: record.name,
       list: record.list,
@@ -823,10 +860,49 @@ export function screenName(
       band,
       explanation,
       record,
-    });
+    };
+    if (b.s.translatedOrdinary) translatedOrdinary.add(hit);
+    hits.push(hit);
   }
-  hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return { query: query.name, hits: hits.slice(0, limit) };
+  // Within a band, a name that meets every distinctive word ranks before one met through a translated
+  // ordinary word (浪潮 read as "wave"), then by score.
+  hits.sort(
+    (a, b) =>
+      bandRank(a.band) - bandRank(b.band) ||
+      Number(translatedOrdinary.has(a)) - Number(translatedOrdinary.has(b)) ||
+      b.score - a.score ||
+      a.id.localeCompare(b.id),
+  );
+  return { query: query.name, hits: hits.slice(0, limit), moreHits: Math.max(0, hits.length - limit) };
+}
+
+const DEFAULT_LIMIT = 10;
+
+function bandRank(band: Band): number {
+  return band === "match" ? 0 : 1;
+}
+
+function invalidOption(path: string, message: string): ChipGateError {
+  return new ChipGateError("INVALID_INPUT", `${path}: ${message}`, [{ path, message }]);
+}
+
+function validateOptions(options: ScreeningOptions): void {
+  const { limit, minScore, lists } = options;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= LIMITS.hitsPerName)) {
+    throw invalidOption("limit", `must be a whole number from 1 to ${LIMITS.hitsPerName}`);
+  }
+  if (minScore !== undefined && !(Number.isFinite(minScore) && minScore >= 0 && minScore <= 1)) {
+    throw invalidOption("minScore", "must be a number from 0 to 1");
+  }
+  if (lists !== undefined) {
+    const unknown = lists.filter((l) => !(LIST_CODES as readonly string[]).includes(l));
+    if (unknown.length > 0 || lists.length === 0) {
+      throw invalidOption(
+        "lists",
+        `${unknown.length > 0 ? `unknown list ${unknown.map((l) => `"${l}"`).join(", ")}; ` : ""}list codes are ${LIST_CODES.join(", ")}`,
+      );
+    }
+  }
 }
 
 /**

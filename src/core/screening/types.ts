@@ -92,6 +92,8 @@ export interface ScreeningHit {
 export interface ScreeningResult {
   query: string;
   hits: ScreeningHit[];
+  /** Hits beyond `limit` that were not returned (0 when all were). */
+  moreHits?: number;
 }
 
 export interface ScreeningQuery {
@@ -106,6 +108,10 @@ export interface ScreeningOptions {
   reviewThreshold?: number;
   /** Lowest score returned as `match` (default 0.85). */
   matchThreshold?: number;
-  /** Most hits returned (default 10). */
+  /** Most hits returned (default 10, at most `LIMITS.hitsPerName`); the result says how many more exist. */
   limit?: number;
+  /** Lowest score returned (default: the review threshold; a lower value does not return hits below review). */
+  minScore?: number;
+  /** Only hits on these lists (default: all). */
+  lists?: readonly ListCode[];
 }

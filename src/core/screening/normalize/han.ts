@@ -6,6 +6,8 @@ export type Origin = "input" | "pinyin" | "translated" | "transliterated";
 export interface Segment {
   text: string;
   origin: Origin;
+  /** Other English renderings of a translated word (精密: precision, accuracy, precise…), tried in its place. */
+  alternatives?: readonly string[];
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -120,7 +122,7 @@ const HAN_GLOSSARY: Record<string, string> = {
   电气: "electric",
   电力: "power",
   能源: "energy",
-  动力: "power",
+  动力: "power|dynamics|propulsion",
   汽车: "automobile",
   机械: "machinery",
   化工: "chemical",
@@ -151,14 +153,14 @@ const HAN_GLOSSARY: Record<string, string> = {
 };
 
 /**
- * Glossary entries may give a second rendering after "|" (工业: industry, or "polytechnical" in
+ * Glossary entries may give other renderings after "|" (工业: industry, or "polytechnical" in
  * university names). The `alternative` reading takes every second rendering at once: words of one
- * name tend to follow one register ("Northwestern Polytechnical University").
+ * name tend to follow one register ("Northwestern Polytechnical University"); the `translate` reading
+ * keeps the others beside its first (see `otherRenderings`).
  */
 function rendering(entry: string, mode: "translate" | "alternative"): string {
-  const bar = entry.indexOf("|");
-  if (bar < 0) return entry;
-  return mode === "translate" ? entry.slice(0, bar) : entry.slice(bar + 1);
+  const renderings = entry.split("|");
+  return mode === "translate" ? renderings[0]! : (renderings[1] ?? renderings[0]!);
 }
 
 const PROVINCE_WORDS = ["省", "市", "自治区"];
@@ -291,9 +293,27 @@ function dictionaryWord(text: string): string | undefined {
 function longestDictionaryWord(run: string, at: number): { english: string; length: number } | undefined {
   for (let len = Math.min(MAX_DICTIONARY_WORD, run.length - at); len >= 2; len--) {
     const english = dictionaryWord(run.slice(at, at + len));
-    if (english !== undefined) return { english, length: len };
+    if (english !== undefined) return { english: english.split("|")[0]!, length: len };
   }
   return undefined;
+}
+
+/** Most renderings tried for one organisation word, its first included. */
+const MAX_RENDERINGS = 4;
+
+/**
+ * The other one-word English renderings of a glossary word, beside `first`: the glossary's own alternative
+ * and the senses CC-CEDICT gives (精密: accuracy, exact, precise, refined; 装备: equipment, equip, outfit).
+ * Official English names render one Chinese word in several ways, and a query cannot know which.
+ */
+function otherRenderings(word: string, first: string): string[] {
+  if (first.includes(" ")) return [];
+  const out: string[] = [];
+  const candidates = [...HAN_GLOSSARY[word]!.split("|"), ...(dictionaryWord(word)?.split("|") ?? [])];
+  for (const r of candidates) {
+    if (r !== first && !r.includes(" ") && !out.includes(r) && out.length < MAX_RENDERINGS - 1) out.push(r);
+  }
+  return out;
 }
 
 function pinyinSegments(text: string): Segment[] {
@@ -400,10 +420,9 @@ export function hanToLatin(
           if (mode === "pinyin") out.push(...pinyinSegments(matched));
           else {
             const entry = HAN_GLOSSARY[matched]!;
-            out.push({
-              text: rendering(entry, mode === "alternative" ? mode : "translate"),
-              origin: "translated",
-            });
+            const text = rendering(entry, mode === "alternative" ? mode : "translate");
+            const alternatives = mode === "translate" ? otherRenderings(matched, text) : [];
+            out.push({ text, origin: "translated", ...(alternatives.length > 0 && { alternatives }) });
           }
         }
         i += matched.length;

@@ -26,9 +26,20 @@ export interface NormalizedName {
   readonly legal: readonly string[];
   /** The name carries a legal form or an organisation word, so it cannot be a person's name. */
   readonly organisation: boolean;
+  /**
+   * Other readings of single tokens, by position: the other English renderings of a Chinese organisation
+   * word (动力: power, dynamics, propulsion), each normalized like a token; absent when there are none.
+   */
+  readonly alternatives?: ReadonlyMap<number, readonly string[]>;
 }
 
-function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
+interface RawToken {
+  text: string;
+  origin: Origin;
+  alternatives?: readonly string[];
+}
+
+function latinTokens(seg: Segment): RawToken[] {
   let text = foldCaseAndDiacritics(seg.text);
   let origin = seg.origin;
 
@@ -36,7 +47,16 @@ function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
     text = toLatin(text).toLowerCase();
     if (origin === "input") origin = "transliterated";
   }
-  return tokenize(normalizePunctuation(text)).map((t) => ({ text: t, origin }));
+  const tokens: RawToken[] = tokenize(normalizePunctuation(text)).map((t) => ({ text: t, origin }));
+  // Alternatives stand for a word that reads as one token.
+  if (seg.alternatives && tokens.length === 1) {
+    const alternatives = seg.alternatives.flatMap((a) => {
+      const t = tokenize(normalizePunctuation(foldCaseAndDiacritics(a)));
+      return t.length === 1 ? t : [];
+    });
+    if (alternatives.length > 0) tokens[0]!.alternatives = alternatives;
+  }
+  return tokens;
 }
 
 export interface NormalizeOptions {
@@ -58,7 +78,7 @@ const PARENT_PREFIXES = ["中国人民解放军", "解放军"];
 
 const HAN_ORGANISATION = /公司|集团|大学|研究|中心|学院|银行|工厂/;
 
-function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolean): NormalizedName {
+function finish(raw: RawToken[], hanOrganisation: boolean): NormalizedName {
   const words = raw.map((r) => r.text);
   const romanized = raw.map((r) => r.origin === "pinyin");
   const legalMask = markLegalForms(words, romanized);
@@ -66,6 +86,7 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
   const surface: string[] = [];
   const origins: Origin[] = [];
   const legal: string[] = [];
+  let alternatives: Map<number, string[]> | undefined;
   raw.forEach((r, i) => {
     if (legalMask[i]) {
       legal.push(r.text);
@@ -80,6 +101,18 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
     }
     if (isStopWord(r.text)) return;
     const words = canonicalWord(r.text);
+    if (words.length === 1 && r.alternatives) {
+      const first = foldPlural(words[0]!);
+      const others = new Set<string>();
+      for (const a of r.alternatives) {
+        const w = canonicalWord(a);
+        if (w.length === 1 && !isStopWord(a) && foldPlural(w[0]!) !== first) others.add(foldPlural(w[0]!));
+      }
+      if (others.size > 0) {
+        alternatives ??= new Map();
+        alternatives.set(tokens.length, [...others]);
+      }
+    }
     for (const w of words) {
       tokens.push(foldPlural(w));
       surface.push(words.length > 1 ? w : r.text);
@@ -95,7 +128,7 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
     }
   }
   const organisation = hanOrganisation || legal.length > 0 || tokens.some(isOrganisationWord);
-  return { tokens, surface, origins, legal, organisation };
+  return { tokens, surface, origins, legal, organisation, ...(alternatives && { alternatives }) };
 }
 
 /**
