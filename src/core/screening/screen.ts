@@ -632,13 +632,9 @@ function candidates(index: ScreeningIndex, q: QueryReading, allowed: Uint8Array 
     if (!index.distinctive[term]) continue;
     for (const s of spans) if (s.sim >= 0.8 && q.distinctive[s.start]) distinctiveSeed = true;
   }
-  for (const [term, spans] of q.byTerm) {
-    const from = postings.start[term]!;
-    const to = postings.start[term + 1]!;
-    if (to - from > MAX_POSTINGS) continue;
-    if (distinctiveSeed && !index.distinctive[term] && to - from > MAX_GENERIC_POSTINGS) continue;
-    // Both sides of the best pairing count, as in the Dice score: a misspelled query word the list
-    // does not know weighs as much as the listed word it stands for.
+  // Both sides of the best pairing count, as in the Dice score: a misspelled query word the list
+  // does not know weighs as much as the listed word it stands for.
+  const gainOf = (term: number, spans: readonly SpanMatch[]): number => {
     let gain = 0;
     for (const s of spans) {
       let qw = 0;
@@ -646,11 +642,34 @@ function candidates(index: ScreeningIndex, q: QueryReading, allowed: Uint8Array 
       const g = s.sim * (index.weight[term]! + qw);
       if (g > gain) gain = g;
     }
+    return gain;
+  };
+  for (const [term, spans] of q.byTerm) {
+    const from = postings.start[term]!;
+    const to = postings.start[term + 1]!;
+    if (to - from > MAX_POSTINGS) continue;
+    if (distinctiveSeed && !index.distinctive[term] && to - from > MAX_GENERIC_POSTINGS) continue;
+    const gain = gainOf(term, spans);
     for (let p = from; p < to; p++) {
       const n = postings.items[p]!;
       if (allowed && !allowed[recordList[nameRecord[n]!]!]) continue;
       if (acc[n] === 0) touched[count++] = n;
       acc[n]! += gain;
+    }
+  }
+  // Without a distinctive word, the names were found through generic words alone, and those too common to
+  // look up ("china", "science") did not count: many names tie. Their estimate is made again from all their
+  // words, so that "China Aerospace Science and Technology" ranks before "Aerospace Technology".
+  if (!distinctiveSeed) {
+    for (let i = 0; i < count; i++) {
+      const n = touched[i]!;
+      const name = index.names.at(n)!;
+      let estimate = 0;
+      for (const t of name.tokens) {
+        const spans = q.byTerm.get(t);
+        if (spans) estimate += gainOf(t, spans);
+      }
+      acc[n] = Math.max(acc[n]!, estimate);
     }
   }
   // Rank by an estimate of the Dice score, keeping the best few (ties in the order names were touched)
