@@ -10,6 +10,7 @@ export {
   CSL_EXTRA_COLUMNS,
   type CslHeader,
   type CslRecord,
+  LIST_CODES,
   type ListCode,
   listCodeOfSource,
   parseCslHeader,

@@ -3,7 +3,7 @@ import { basename, join, resolve } from "node:path";
 import { ChipGateError } from "../../core/errors.js";
 import { buildScreeningIndex, type ScreeningIndex } from "../../core/screening/build-index.js";
 import type { ListCode } from "../../core/screening/csl.js";
-import type { EnrichmentRow } from "../../core/screening/enrichment.js";
+import type { EnrichmentRow, UnjoinedRow } from "../../core/screening/enrichment.js";
 import { loadScriptSupport } from "../../core/screening/normalize/support.js";
 import { dataPath } from "../package-info.js";
 import { bundledGaps, importedGaps } from "./gaps.js";
@@ -326,4 +326,16 @@ export async function importScreeningList(options: {
   candidate.gaps = importedGaps(candidate.version);
   await keep(candidate, options.dataDir ?? DEFAULT_DATA_DIR);
   return candidate;
+}
+
+/**
+ * What `data info` says of the native-name enrichment: its version, how many rows joined the list in force,
+ * and every row that did not (a list entry renamed or removed since the row was written), with the reason.
+ */
+export function enrichmentInfo(
+  dataset: ScreeningDataset,
+): (EnrichmentVersion & { unjoined: UnjoinedRow[] }) | null {
+  const e = dataset.version.enrichment;
+  if (!e) return null;
+  return { ...e, unjoined: [...dataset.index.enrichment.unjoined] };
 }
