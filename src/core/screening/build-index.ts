@@ -354,10 +354,7 @@ export function buildScreeningIndex(
   const postingStart = new Int32Array(terms.length + 1);
   const lastName = new Int32Array(terms.length).fill(-1);
   const eachTerm = (p: (typeof pending)[number], visit: (t: number) => void): void => {
-    for (const t of p.tokens) visit(t);
-    for (const t of p.pairs) visit(t);
-    for (const t of p.triples) visit(t);
-    if (p.acronym >= 0) visit(p.acronym);
+    for (const t of termsOf(p)) visit(t);
   };
   pending.forEach((p, ni) => {
     eachTerm(p, (t) => {
@@ -406,18 +403,25 @@ export function buildScreeningIndex(
   // Phonetic keys cover every term, joined pairs and triples included, so "Zala Aerogroup" meets
   // "ZALA Aero Group" under any romanization. The one-deletion table covers single words only, on their
   // spelling: typos are seen best on the spelling (Sopgho / Sophgo), and joined words rarely carry one.
+  // Words found only in native-script names are never met by a near spelling (see screen.ts), so they
+  // need no entry in either table; nor would a query's near spellings find candidates through them.
+  const nativeOnly = new Uint8Array(terms.length);
+  for (const p of pending) if (p.enrichment >= 0) for (const t of termsOf(p)) nativeOnly[t] = 1;
+  for (const p of pending) if (p.enrichment < 0) for (const t of termsOf(p)) nativeOnly[t] = 0;
   if (terms.length >= TERM_SPACE) throw new Error(`screening index: more than ${TERM_SPACE} terms`);
   const keyEntries = new Float64Array(terms.length);
+  let keys = 0;
   let deletionCount = 0;
   for (let t = 0; t < terms.length; t++) {
-    keyEntries[t] = hashString(phoneticKey(terms[t]!)) * TERM_SPACE + t;
+    if (nativeOnly[t]) continue;
+    keyEntries[keys++] = hashString(phoneticKey(terms[t]!)) * TERM_SPACE + t;
     if (singles[t] && terms[t]!.length >= 4) deletionCount += terms[t]!.length;
   }
   const deletionEntries = new Float64Array(deletionCount);
   let d = 0;
   for (let t = 0; t < terms.length; t++) {
     const text = terms[t]!;
-    if (!singles[t] || text.length < 4) continue;
+    if (!singles[t] || text.length < 4 || nativeOnly[t]) continue;
     // One entry per distinct deletion ("aab" gives "ab" twice).
     let previous = -1;
     for (const del of deletions(text)) {
@@ -427,7 +431,7 @@ export function buildScreeningIndex(
       deletionEntries[d++] = h * TERM_SPACE + t;
     }
   }
-  const byKey = packHashTable(keyEntries);
+  const byKey = packHashTable(keyEntries.subarray(0, keys));
   const byDeletion = packHashTable(deletionEntries.subarray(0, d));
 
   return {
@@ -457,6 +461,18 @@ export function buildScreeningIndex(
       unjoined: join.unjoined,
     },
   };
+}
+
+/** Every term a name is filed under: its words, joined pairs and triples, and acronym. */
+function termsOf(p: {
+  tokens: readonly number[];
+  pairs: readonly number[];
+  triples: readonly number[];
+  acronym: number;
+}): number[] {
+  const out = [...p.tokens, ...p.pairs, ...p.triples];
+  if (p.acronym >= 0) out.push(p.acronym);
+  return out;
 }
 
 /** Shorter rare words one edit from a generic word are as often names ("Centec", "Planet", "Tradex"). */
