@@ -353,9 +353,7 @@ export function buildScreeningIndex(
   // Postings as one packed array: count each term's names, then place them (names in order, each once).
   const postingStart = new Int32Array(terms.length + 1);
   const lastName = new Int32Array(terms.length).fill(-1);
-  const eachTerm = (p: (typeof pending)[number], visit: (t: number) => void): void => {
-    for (const t of termsOf(p)) visit(t);
-  };
+
   pending.forEach((p, ni) => {
     eachTerm(p, (t) => {
       if (lastName[t] !== ni) {
@@ -406,8 +404,8 @@ export function buildScreeningIndex(
   // Words found only in native-script names are never met by a near spelling (see screen.ts), so they
   // need no entry in either table; nor would a query's near spellings find candidates through them.
   const nativeOnly = new Uint8Array(terms.length);
-  for (const p of pending) if (p.enrichment >= 0) for (const t of termsOf(p)) nativeOnly[t] = 1;
-  for (const p of pending) if (p.enrichment < 0) for (const t of termsOf(p)) nativeOnly[t] = 0;
+  for (const p of pending) if (p.enrichment >= 0) eachTerm(p, (t) => (nativeOnly[t] = 1));
+  for (const p of pending) if (p.enrichment < 0) eachTerm(p, (t) => (nativeOnly[t] = 0));
   if (terms.length >= TERM_SPACE) throw new Error(`screening index: more than ${TERM_SPACE} terms`);
   const keyEntries = new Float64Array(terms.length);
   let keys = 0;
@@ -463,16 +461,15 @@ export function buildScreeningIndex(
   };
 }
 
-/** Every term a name is filed under: its words, joined pairs and triples, and acronym. */
-function termsOf(p: {
-  tokens: readonly number[];
-  pairs: readonly number[];
-  triples: readonly number[];
-  acronym: number;
-}): number[] {
-  const out = [...p.tokens, ...p.pairs, ...p.triples];
-  if (p.acronym >= 0) out.push(p.acronym);
-  return out;
+/** Calls `visit` with every term a name is filed under: its words, joined pairs and triples, and acronym. */
+function eachTerm(
+  p: { tokens: readonly number[]; pairs: readonly number[]; triples: readonly number[]; acronym: number },
+  visit: (t: number) => void,
+): void {
+  for (const t of p.tokens) visit(t);
+  for (const t of p.pairs) visit(t);
+  for (const t of p.triples) visit(t);
+  if (p.acronym >= 0) visit(p.acronym);
 }
 
 /** Shorter rare words one edit from a generic word are as often names ("Centec", "Planet", "Tradex"). */

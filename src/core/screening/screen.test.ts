@@ -494,3 +494,15 @@ describe("result controls", () => {
     expect(() => screenName(many, { name: "x".repeat(501) })).toThrow(/name: longer than 500/);
   });
 });
+
+describe("Persian words lists translate or transliterate", () => {
+  const own = buildScreeningIndex([
+    record("nioc", "National Iranian Oil Company"),
+    record("bmi", "Bank Melli Iran"),
+    ...filler,
+  ]);
+  it("reads ملی as melli and as national", () => {
+    expect(screenName(own, { name: "شرکت ملی نفت ایران" }).hits[0]?.id).toBe("nioc");
+    expect(screenName(own, { name: "بانک ملی ایران" }).hits[0]?.id).toBe("bmi");
+  });
+});

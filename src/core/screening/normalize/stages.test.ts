@@ -196,3 +196,24 @@ describe("generic words after plural folding", () => {
     expect(isGenericWord("huawei")).toBe(false);
   });
 });
+
+describe("Russian and Persian readings", () => {
+  it("romanizes Russian letters as the lists do: ц ts, х kh, hard and soft signs dropped", () => {
+    expect(toLatin("корпорация химпром")).toBe("korporatsiya khimprom");
+    expect(toLatin("объединенная авиастроительная")).toBe("obedinennaya aviastroitelnaya");
+  });
+  it("drops Russian state-enterprise legal forms", () => {
+    expect(markLegalForms(["fgup", "rosoboroneksport"])).toEqual([true, false]);
+    expect(markLegalForms(["federal", "state", "unitary", "enterprise", "x"])).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+  it("gives a Persian word read as a name its translation too", () => {
+    const melli = translateArabicScript("بانک ملی").find((s) => s.text === "melli");
+    expect(melli?.alternatives).toEqual(["national"]);
+  });
+});
