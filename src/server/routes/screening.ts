@@ -208,7 +208,12 @@ async function screenOneOffThread(
 
 function screeningVersion(data: LoadedData) {
   const v = data.screening.version;
-  return { hash: v.hash, snapshotDate: v.snapshotDate ?? null, source: v.source };
+  return {
+    hash: v.hash,
+    snapshotDate: v.snapshotDate ?? null,
+    source: v.source,
+    enrichmentHash: v.enrichment?.hash ?? null,
+  };
 }
 
 // Serialized answers of the one-name route, keyed by the cached result they serialize: one cache lookup per
