@@ -62,7 +62,7 @@ describe("index cache file", () => {
     await writeIndexCache(path(), await key(), {}, built.index);
     expect((await readIndexCache(path(), async () => false)).status).toBe("stale");
     const bytes = await readFile(path());
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     await writeFile(path(), bytes);
     expect(await readIndexCache(path(), async () => true)).toEqual({
       status: "corrupt",
