@@ -261,11 +261,17 @@ export function buildScreeningIndex(
     legal: readonly string[];
     enrichment: number;
   }[] = [];
-  const dfSets: Set<number>[] = [];
+  // Record-level document frequency, counted once per record: the last record that counted each term.
+  const dfCounts: number[] = [];
+  const countedFor: number[] = [];
 
   records.forEach((r, ri) => {
     const seen = new Set<string>();
-    const recordTerms = new Set<number>();
+    const count = (t: number): void => {
+      if (countedFor[t] === ri) return;
+      countedFor[t] = ri;
+      dfCounts[t] = (dfCounts[t] ?? 0) + 1;
+    };
     const sources: [string, "name" | "alias", number][] = [
       [r.name, "name", -1],
       ...splitCslList(r.alt_names).map((a): [string, "alias", number] => [a, "alias", -1]),
@@ -294,8 +300,10 @@ export function buildScreeningIndex(
             const letters = initials(n.tokens);
             if (letters.length >= MIN_ACRONYM) acronym = term(letters);
           }
-          for (const t of [...tokens, ...pairs, ...triples]) recordTerms.add(t);
-          if (acronym >= 0) recordTerms.add(acronym);
+          for (const t of tokens) count(t);
+          for (const t of pairs) count(t);
+          for (const t of triples) count(t);
+          if (acronym >= 0) count(acronym);
           pending.push({
             record: ri,
             text: part,
@@ -310,11 +318,10 @@ export function buildScreeningIndex(
         }
       }
     }
-    dfSets.push(recordTerms);
   });
 
   const df = new Int32Array(terms.length);
-  for (const s of dfSets) for (const t of s) df[t]!++;
+  for (let t = 0; t < terms.length; t++) df[t] = dfCounts[t] ?? 0;
   const n = records.length;
   const idf = new Float64Array(terms.length);
   for (let t = 0; t < terms.length; t++) idf[t] = Math.log((n + 1) / (df[t]! + 0.5));
