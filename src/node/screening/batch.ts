@@ -142,8 +142,8 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
 
   let screener: Screener;
   if (workerCount > 0) {
-    // Loaded here first, so that a missing or stale index cache is built once, not by every worker.
-    await loadScreeningDataset({ dataDir: options.dataDir, scripts: "lazy" });
+    // Each worker loads the index from the data directory's cache (or, when it is missing or stale, builds
+    // it at the same time as the others: as fast as building it once here first on a cold cache).
     screener = await startWorkers(workerCount, options.dataDir, format, screening, onResult, onError);
   } else {
     const dataset = await loadScreeningDataset({ dataDir: options.dataDir });
