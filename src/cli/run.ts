@@ -1,4 +1,3 @@
-import { ZodError } from "zod";
 import { ChipGateError } from "../core/errors.js";
 
 /** Exit codes of every command: 0 answered, 2 bad input, 1 internal error. */
@@ -24,7 +23,7 @@ export function reportError(error: unknown): number {
     process.stderr.write(`chipgate: ${error.message}\n`);
     return error.isInputError ? EXIT_BAD_INPUT : EXIT_INTERNAL;
   }
-  if (error instanceof ZodError) {
+  if (isZodError(error)) {
     const lines = error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");
     process.stderr.write(`chipgate: invalid input:\n${lines}\n`);
     return EXIT_BAD_INPUT;
@@ -33,6 +32,18 @@ export function reportError(error: unknown): number {
     `chipgate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   return EXIT_INTERNAL;
+}
+
+/**
+ * A validation error of zod, recognized by its shape: importing zod only to test `instanceof` would cost
+ * every command a tenth of a second at start-up (commands that validate with zod import it themselves).
+ */
+function isZodError(error: unknown): error is Error & { issues: { path: PropertyKey[]; message: string }[] } {
+  return (
+    error instanceof Error &&
+    error.name === "ZodError" &&
+    Array.isArray((error as { issues?: unknown }).issues)
+  );
 }
 
 export function printJson(value: unknown): void {

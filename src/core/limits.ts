@@ -33,6 +33,8 @@ export const LIMITS = {
   federalRegisterPageBytes: 5_000_000,
   /** Milliseconds to wait for one Federal Register answer page, body included. */
   federalRegisterTimeoutMs: 30_000,
+  /** Hits returned for one screened name (`limit`). */
+  hitsPerName: 100,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

@@ -74,7 +74,8 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
       versions: {
         engine: engineVersion,
         ruleData: deps.engine.rules.version,
-        screeningData: `csl-sha256:${dataset.version.hash.slice(0, 16)}`,
+        // The native names applied to the list change screening answers too, so the record names both.
+        screeningData: `csl-sha256:${dataset.version.hash.slice(0, 16)}${dataset.version.enrichment ? `;enrichment-sha256:${dataset.version.enrichment.hash.slice(0, 16)}` : ""}`,
       },
     };
     return decide(raw, ctx, { asOf: today(), ...(validated && { validated }) });

@@ -146,10 +146,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const started = performance.now();
     // Let the listening socket answer /healthz before the synchronous part of loading runs.
     await new Promise((r) => setImmediate(r));
-    // The thread loads its copy of the list while this thread loads its own.
-    screenThread = options.screenThread === false ? undefined : startScreenThread(options.dataDir);
     const engine = loadEngine();
     const screening = await loadScreeningDataset({ dataDir: options.dataDir });
+    // Started once this thread has loaded the list, so that the thread loads the index this load kept in
+    // the data directory's cache instead of building its own at the same time.
+    screenThread = options.screenThread === false ? undefined : startScreenThread(options.dataDir);
     const decisions = createDecisionService({
       engine,
       screening: () => state.data!.screening,

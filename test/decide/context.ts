@@ -7,7 +7,7 @@ import { loadScreeningDataset } from "../../src/node/screening/index.js";
 /** A decision context on the bundled data, loaded once per test file. */
 export async function bundledContext(): Promise<DecideContext> {
   const { rules, catalog } = loadEngine();
-  const dataset = await loadScreeningDataset({ dataDir: "/nonexistent-chipgate-test-dir" });
+  const dataset = await loadScreeningDataset({ dataDir: "/nonexistent-chipgate-test-dir", cache: false });
   return {
     rules,
     catalog,

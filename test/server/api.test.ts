@@ -380,6 +380,90 @@ describe("screening", () => {
     expect(lines.at(-1)).toEqual({ summary: expect.objectContaining({ rows: 303, errors: 2 }) });
   });
 
+  it("takes limit, minScore and lists, and says how many more hits there are", async () => {
+    const one = async (json: unknown) => {
+      const res = await s.request("/v1/screen", { json, key: s.key.analyst });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const all = (await one({ name: "Huawei Technologies", limit: 100 })).body as {
+      hits: { list: string; score: number }[];
+      moreHits: number;
+    };
+    expect(all.hits.length).toBeGreaterThan(2);
+    expect(all.moreHits).toBe(0);
+    const two = (await one({ name: "Huawei Technologies", limit: 2 })).body as {
+      hits: unknown[];
+      moreHits: number;
+    };
+    expect(two.hits).toHaveLength(2);
+    expect(two.moreHits).toBe(all.hits.length - 2);
+    const cmic = (await one({ name: "Huawei Technologies", lists: "cmic" })).body as {
+      hits: { list: string }[];
+    };
+    expect(cmic.hits.map((h) => h.list)).toEqual(["CMIC"]);
+    const el = (await one({ name: "Huawei Technologies", lists: ["EL", "MEU"], minScore: 0.95 })).body as {
+      hits: { list: string; score: number }[];
+    };
+    expect(el.hits.length).toBeGreaterThan(0);
+    expect(el.hits.every((h) => h.list === "EL" && h.score >= 0.95)).toBe(true);
+    const bad = await s.request("/v1/screen", { json: { name: "Huawei", lists: "EL,XYZ", limit: 0 } });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).issues.map((i) => i.path).sort()).toEqual(["limit", "lists"]);
+    const long = await s.request("/v1/screen", { json: { name: "x".repeat(501) } });
+    expect(long.status).toBe(400);
+    const batch = (await (
+      await s.request("/v1/screen/batch", {
+        json: { queries: [{ name: "Huawei Technologies" }, { name: "Acme Widgets" }], limit: 1, lists: "EL" },
+      })
+    ).json()) as { results: { hits: { list: string }[]; moreHits: number }[] };
+    expect(batch.results[0]!.hits.map((h) => h.list)).toEqual(["EL"]);
+    expect(batch.results[0]!.moreHits).toBeGreaterThan(0);
+  });
+
+  it("keeps an upload's other columns, reports an over-long name as a bad row, and applies the controls", async () => {
+    const res = await s.request("/v1/screen/csv?column=party&limit=1&lists=EL", {
+      method: "POST",
+      body: `ref,party,amount\nA-1,Huawei Technologies,10\nA-2,${"z".repeat(501)},20\n`,
+    });
+    const lines = (await res.text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ line: 2, band: "match", input: { ref: "A-1", amount: "10" } });
+    expect(lines[0].hits.map((h: { list: string }) => h.list)).toEqual(["EL"]);
+    expect(lines[0].moreHits).toBeGreaterThan(0);
+    expect(lines[1]).toEqual({
+      line: 3,
+      query: "z".repeat(501),
+      error: 'column "party" is longer than 500 characters',
+      input: { ref: "A-2", amount: "20" },
+    });
+    expect(lines[2]).toEqual({ summary: { rows: 2, match: 1, review: 0, clear: 0, errors: 1 } });
+    const csv = await (
+      await s.request("/v1/screen/csv?format=csv&column=party", {
+        method: "POST",
+        body: "ref,party\nA-1,Acme Widgets\n",
+      })
+    ).text();
+    expect(csv.split("\n").slice(0, 2)).toEqual([
+      "line,query,country,rank,id,name,list,score,band,explanation,ref",
+      "2,Acme Widgets,,0,,,,,,,A-1",
+    ]);
+  });
+
+  it("reports the native names joined to the list in data info", async () => {
+    const info = (await (await s.request("/v1/data/info")).json()) as {
+      screening: {
+        enrichment: { rows: number; joinedRows: number; unjoinedRows: number; unjoined: unknown[] };
+      };
+    };
+    expect(info.screening.enrichment.rows).toBeGreaterThan(1000);
+    expect(info.screening.enrichment.joinedRows + info.screening.enrichment.unjoinedRows).toBe(
+      info.screening.enrichment.rows,
+    );
+    expect(info.screening.enrichment.unjoined).toHaveLength(info.screening.enrichment.unjoinedRows);
+  });
+
   it("streams CSV out when asked, and rejects an unknown column before streaming", async () => {
     const res = await s.request("/v1/screen/csv?format=csv&column=party", {
       method: "POST",

@@ -1,8 +1,10 @@
-import { type CslRecord, splitCslList } from "./csl.js";
+import { type CslRecord, LIST_CODES, splitCslList } from "./csl.js";
 import { boundedEditDistance, deletions } from "./distance.js";
+import { type EnrichmentRow, joinEnrichment, type UnjoinedRow } from "./enrichment.js";
 import { expandListedName } from "./names.js";
 import { isGenericWord } from "./normalize/generic.js";
 import type { Origin } from "./normalize/han.js";
+import { isOrdinaryWord } from "./normalize/ordinary.js";
 import { phoneticKey } from "./normalize/phonetic.js";
 import { normalizeName } from "./normalize/pipeline.js";
 import { isPlace } from "./normalize/places.js";
@@ -23,13 +25,49 @@ export interface IndexedName {
   readonly mass: number;
   /** How many of the tokens are distinctive (see `ScreeningIndex.distinctive`). */
   readonly distinctiveCount: number;
+  /** The row of `ScreeningIndex.enrichment.rows` this native-script name comes from, or -1. */
+  readonly enrichment: number;
+}
+
+/** The native-script names applied to this index, and the rows that found no record (see enrichment.ts). */
+export interface IndexEnrichment {
+  readonly rows: readonly EnrichmentRow[];
+  /** Rows that joined at least one record, and how many records they joined. */
+  readonly joinedRows: number;
+  readonly joinedRecords: number;
+  readonly unjoined: readonly UnjoinedRow[];
+}
+
+/**
+ * Rows read by position: an array, or a packed table loaded from the index cache that makes each row on
+ * first use (see index-codec.ts), so loading does not pay for rows no query reaches.
+ */
+export interface Table<T> {
+  readonly length: number;
+  at(i: number): T | undefined;
+}
+
+/** Rows of numbers packed in one array: row `i` is `items[start[i] .. start[i + 1])`. */
+export interface Csr {
+  readonly start: Int32Array;
+  readonly items: Int32Array;
+}
+
+/** The ids of a term (a Map, or the packed hash table of a loaded index). */
+export interface TermLookup {
+  get(term: string): number | undefined;
 }
 
 export interface ScreeningIndex {
-  readonly records: readonly CslRecord[];
-  readonly names: readonly IndexedName[];
-  readonly terms: readonly string[];
-  readonly termIds: ReadonlyMap<string, number>;
+  readonly records: Table<CslRecord>;
+  readonly names: Table<IndexedName>;
+  /** `IndexedName.mass` per name, packed: ranking candidates reads it for every name a query touches. */
+  readonly nameMass: Float64Array;
+  /** `IndexedName.record` per name, packed, and each record's list (its position in `LIST_CODES`). */
+  readonly nameRecord: Int32Array;
+  readonly recordList: Uint8Array;
+  readonly terms: Table<string>;
+  readonly termIds: TermLookup;
   readonly idf: Float64Array;
   /**
    * What a term weighs in a score: its IDF, scaled down for very short words (which meet by chance)
@@ -40,12 +78,14 @@ export interface ScreeningIndex {
   readonly penalty: Float64Array;
   /** 1 when a term can identify a party: not a generic word, a place, a number or a 1-2 letter word. */
   readonly distinctive: Uint8Array;
+  /** 1 when a distinctive term is an ordinary English word ("summit", "orion"; see `isOrdinaryWord`). */
+  readonly ordinary: Uint8Array;
   /** Weight given to a query word the list does not contain. */
   readonly unknownWeight: number;
   /** Record-level document frequency of each term. */
   readonly df: Int32Array;
-  /** Term → names containing it (as token, joined pair/triple, or acronym). */
-  readonly postings: readonly Int32Array[];
+  /** Term → names containing it (as token, joined pair/triple, or acronym), in name order. */
+  readonly postings: Csr;
   /** Hash of a phonetic key → term ids (see `HashTable`; callers check the key of each term). */
   readonly byKey: HashTable;
   /**
@@ -54,13 +94,14 @@ export interface ScreeningIndex {
    */
   readonly byDeletion: HashTable;
   /** ISO-2 countries per record, from the country column and the address tails. */
-  readonly countries: readonly (readonly string[])[];
+  readonly countries: Table<readonly string[]>;
   /**
    * Words the list itself gives as the same name in another spelling: a record whose name and alias are
    * the same words but one or two ("Beijing Sensetime Technology" / "Beijing Shangtang Technology"); and
    * abbreviations it spells out, linked to the joined run of words they stand for (see `mineAbbreviations`).
    */
   readonly synonyms: ReadonlyMap<number, readonly number[]>;
+  readonly enrichment: IndexEnrichment;
 }
 
 const MIN_ACRONYM = 4;
@@ -86,7 +127,7 @@ export function hashString(s: string): number {
 }
 
 /** Packs (hash, term) pairs given as `hash * 2^21 + term` (terms < 2^21) into a `HashTable`. */
-function packTable(entries: Float64Array): HashTable {
+export function packHashTable(entries: Float64Array): HashTable {
   entries.sort();
   const hashes = new Uint32Array(entries.length);
   const terms = new Int32Array(entries.length);
@@ -99,7 +140,7 @@ function packTable(entries: Float64Array): HashTable {
   return { hashes, terms };
 }
 
-const TERM_SPACE = 2 ** 21;
+export const TERM_SPACE = 2 ** 21;
 
 /** Calls `visit` with every term id filed under `hash`. */
 export function forEachInTable(table: HashTable, hash: number, visit: (term: number) => void): void {
@@ -165,7 +206,7 @@ export function isDistinctiveTerm(term: string): boolean {
 }
 
 /** Country codes appended to eCFR addresses (", CN") and the official CSL address layout. */
-function recordCountries(r: CslRecord): string[] {
+export function recordCountries(r: CslRecord): string[] {
   const out = new Set<string>();
   if (r.country) out.add(r.country);
   for (const a of splitCslList(r.addresses)) {
@@ -178,9 +219,25 @@ function recordCountries(r: CslRecord): string[] {
 /**
  * Builds the candidate index: an inverted index from normalized words (and joined word pairs, and
  * acronyms) to names, plus a phonetic-key table and a one-deletion table so that a query word finds its
- * misspelled or differently romanized list words by hashing, not by scanning the list.
+ * misspelled or differently romanized list words by hashing, not by scanning the list. The native-script
+ * names of `enrichment` that join a record are indexed as names of that record.
  */
-export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
+export function buildScreeningIndex(
+  records: CslRecord[],
+  enrichment: readonly EnrichmentRow[] = [],
+): ScreeningIndex {
+  const countries = records.map(recordCountries);
+  const join = joinEnrichment(records, enrichment, (i) => countries[i]!);
+  const nativeNames = new Map<number, number[]>();
+  for (const { row, records: joined } of join.joined) {
+    for (const ri of joined) nativeNames.set(ri, [...(nativeNames.get(ri) ?? []), row]);
+  }
+  // Verified names first: where a verified and an unverified name read the same (浪潮集团 / 浪潮集团有限公司),
+  // the verified one is kept, and with it the better evidence.
+  const verifiedFirst = (a: number, b: number): number =>
+    Number(enrichment[a]!.evidence === "unverified") - Number(enrichment[b]!.evidence === "unverified") ||
+    a - b;
+  for (const rows of nativeNames.values()) rows.sort(verifiedFirst);
   const termIds = new Map<string, number>();
   const terms: string[] = [];
   const term = (t: string): number => {
@@ -202,19 +259,31 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     triples: number[];
     acronym: number;
     legal: readonly string[];
+    enrichment: number;
   }[] = [];
-  const dfSets: Set<number>[] = [];
+  // Record-level document frequency, counted once per record: the last record that counted each term.
+  const dfCounts: number[] = [];
+  const countedFor: number[] = [];
 
   records.forEach((r, ri) => {
     const seen = new Set<string>();
-    const recordTerms = new Set<number>();
-    const sources: [string, "name" | "alias"][] = [
-      [r.name, "name"],
-      ...splitCslList(r.alt_names).map((a): [string, "alias"] => [a, "alias"]),
+    const count = (t: number): void => {
+      if (countedFor[t] === ri) return;
+      countedFor[t] = ri;
+      dfCounts[t] = (dfCounts[t] ?? 0) + 1;
+    };
+    const sources: [string, "name" | "alias", number][] = [
+      [r.name, "name", -1],
+      ...splitCslList(r.alt_names).map((a): [string, "alias", number] => [a, "alias", -1]),
+      ...(nativeNames.get(ri) ?? []).map((row): [string, "alias", number] => [
+        enrichment[row]!.nativeName,
+        "alias",
+        row,
+      ]),
     ];
-    for (const [raw, via] of sources) {
+    for (const [raw, via, enrichmentRow] of sources) {
       for (const part of expandListedName(raw)) {
-        for (const n of normalizeName(part)) {
+        for (const n of normalizeName(part, { nativeName: enrichmentRow >= 0 })) {
           if (n.tokens.length === 0) continue;
           const key = n.tokens.join(" ");
           if (seen.has(key)) continue;
@@ -231,17 +300,28 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
             const letters = initials(n.tokens);
             if (letters.length >= MIN_ACRONYM) acronym = term(letters);
           }
-          for (const t of [...tokens, ...pairs, ...triples]) recordTerms.add(t);
-          if (acronym >= 0) recordTerms.add(acronym);
-          pending.push({ record: ri, text: part, via, tokens, pairs, triples, acronym, legal: n.legal });
+          for (const t of tokens) count(t);
+          for (const t of pairs) count(t);
+          for (const t of triples) count(t);
+          if (acronym >= 0) count(acronym);
+          pending.push({
+            record: ri,
+            text: part,
+            via,
+            tokens,
+            pairs,
+            triples,
+            acronym,
+            legal: n.legal,
+            enrichment: enrichmentRow,
+          });
         }
       }
     }
-    dfSets.push(recordTerms);
   });
 
   const df = new Int32Array(terms.length);
-  for (const s of dfSets) for (const t of s) df[t]!++;
+  for (let t = 0; t < terms.length; t++) df[t] = dfCounts[t] ?? 0;
   const n = records.length;
   const idf = new Float64Array(terms.length);
   for (let t = 0; t < terms.length; t++) idf[t] = Math.log((n + 1) / (df[t]! + 0.5));
@@ -256,6 +336,8 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
 
   const distinctive = new Uint8Array(terms.length);
   for (let t = 0; t < terms.length; t++) distinctive[t] = isDistinctiveTerm(terms[t]!) ? 1 : 0;
+  const ordinary = new Uint8Array(terms.length);
+  for (let t = 0; t < terms.length; t++) ordinary[t] = distinctive[t] && isOrdinaryWord(terms[t]!) ? 1 : 0;
   // Terms that are single words of some name (not only joined pairs, triples or acronyms).
   const singles = new Uint8Array(terms.length);
   for (const nm of pending) for (const t of nm.tokens) singles[t] = 1;
@@ -265,8 +347,9 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
     penalty[t] = idf[t]! * Math.min(penaltyFactor(terms[t]!), GENERIC_PENALTY_FACTOR);
   }
   // People's aliases are other names, not respellings, and vessels and aircraft carry flag countries.
+  // Respellings and abbreviations are learned from the list alone, not from native names added to it.
   const organizations = records.map((r) => !/^(individual|vessel|aircraft)$/i.test(r.type.trim()));
-  const organizationNames = pending.filter((p) => organizations[p.record]);
+  const organizationNames = pending.filter((p) => organizations[p.record] && p.enrichment < 0);
   const synonyms = mineSynonyms(organizationNames, distinctive, terms);
   for (const [a, runs] of mineAbbreviations(organizationNames, terms)) {
     for (const r of runs) {
@@ -274,22 +357,39 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
       link(synonyms, r, a);
     }
   }
-  const postingLists: number[][] = terms.map(() => []);
+  // Postings as one packed array: count each term's names, then place them (names in order, each once).
+  const postingStart = new Int32Array(terms.length + 1);
+  const lastName = new Int32Array(terms.length).fill(-1);
+
+  pending.forEach((p, ni) => {
+    eachTerm(p, (t) => {
+      if (lastName[t] !== ni) {
+        lastName[t] = ni;
+        postingStart[t + 1]!++;
+      }
+    });
+  });
+  for (let t = 0; t < terms.length; t++) postingStart[t + 1]! += postingStart[t]!;
+  const postingItems = new Int32Array(postingStart[terms.length]!);
+  const fill = postingStart.slice(0, terms.length);
+  lastName.fill(-1);
+  const nameMass = new Float64Array(pending.length);
+  const nameRecord = Int32Array.from(pending, (p) => p.record);
+  const recordList = Uint8Array.from(records, (r) => LIST_CODES.indexOf(r.list));
   const names: IndexedName[] = pending.map((p, ni) => {
-    const add = (t: number): void => {
-      const list = postingLists[t]!;
-      if (list[list.length - 1] !== ni) list.push(ni);
-    };
-    for (const t of p.tokens) add(t);
-    for (const t of p.pairs) add(t);
-    for (const t of p.triples) add(t);
-    if (p.acronym >= 0) add(p.acronym);
+    eachTerm(p, (t) => {
+      if (lastName[t] !== ni) {
+        lastName[t] = ni;
+        postingItems[fill[t]!++] = ni;
+      }
+    });
     let mass = 0;
     let distinctiveCount = 0;
     for (const t of p.tokens) {
       mass += weight[t]!;
       distinctiveCount += distinctive[t]!;
     }
+    nameMass[ni] = mass;
     return {
       record: p.record,
       text: p.text,
@@ -301,24 +401,32 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
       legal: p.legal,
       mass,
       distinctiveCount,
+      enrichment: p.enrichment,
     };
   });
 
   // Phonetic keys cover every term, joined pairs and triples included, so "Zala Aerogroup" meets
   // "ZALA Aero Group" under any romanization. The one-deletion table covers single words only, on their
   // spelling: typos are seen best on the spelling (Sopgho / Sophgo), and joined words rarely carry one.
+  // Words found only in native-script names are never met by a near spelling (see screen.ts), so they
+  // need no entry in either table; nor would a query's near spellings find candidates through them.
+  const nativeOnly = new Uint8Array(terms.length);
+  for (const p of pending) if (p.enrichment >= 0) eachTerm(p, (t) => (nativeOnly[t] = 1));
+  for (const p of pending) if (p.enrichment < 0) eachTerm(p, (t) => (nativeOnly[t] = 0));
   if (terms.length >= TERM_SPACE) throw new Error(`screening index: more than ${TERM_SPACE} terms`);
   const keyEntries = new Float64Array(terms.length);
+  let keys = 0;
   let deletionCount = 0;
   for (let t = 0; t < terms.length; t++) {
-    keyEntries[t] = hashString(phoneticKey(terms[t]!)) * TERM_SPACE + t;
+    if (nativeOnly[t]) continue;
+    keyEntries[keys++] = hashString(phoneticKey(terms[t]!)) * TERM_SPACE + t;
     if (singles[t] && terms[t]!.length >= 4) deletionCount += terms[t]!.length;
   }
   const deletionEntries = new Float64Array(deletionCount);
   let d = 0;
   for (let t = 0; t < terms.length; t++) {
     const text = terms[t]!;
-    if (!singles[t] || text.length < 4) continue;
+    if (!singles[t] || text.length < 4 || nativeOnly[t]) continue;
     // One entry per distinct deletion ("aab" gives "ab" twice).
     let previous = -1;
     for (const del of deletions(text)) {
@@ -328,26 +436,47 @@ export function buildScreeningIndex(records: CslRecord[]): ScreeningIndex {
       deletionEntries[d++] = h * TERM_SPACE + t;
     }
   }
-  const byKey = packTable(keyEntries);
-  const byDeletion = packTable(deletionEntries.subarray(0, d));
+  const byKey = packHashTable(keyEntries.subarray(0, keys));
+  const byDeletion = packHashTable(deletionEntries.subarray(0, d));
 
   return {
     records,
     names,
+    nameMass,
+    nameRecord,
+    recordList,
     terms,
     termIds,
     idf,
     weight,
     penalty,
     distinctive,
+    ordinary,
     unknownWeight,
     df,
-    postings: postingLists.map((l) => Int32Array.from(l)),
+    postings: { start: postingStart, items: postingItems },
     byKey,
     byDeletion,
-    countries: records.map(recordCountries),
+    countries,
     synonyms,
+    enrichment: {
+      rows: enrichment,
+      joinedRows: join.joined.length,
+      joinedRecords: new Set(join.joined.flatMap((j) => j.records)).size,
+      unjoined: join.unjoined,
+    },
   };
+}
+
+/** Calls `visit` with every term a name is filed under: its words, joined pairs and triples, and acronym. */
+function eachTerm(
+  p: { tokens: readonly number[]; pairs: readonly number[]; triples: readonly number[]; acronym: number },
+  visit: (t: number) => void,
+): void {
+  for (const t of p.tokens) visit(t);
+  for (const t of p.pairs) visit(t);
+  for (const t of p.triples) visit(t);
+  if (p.acronym >= 0) visit(p.acronym);
 }
 
 /** Shorter rare words one edit from a generic word are as often names ("Centec", "Planet", "Tradex"). */

@@ -39,20 +39,24 @@ export const CSL_EXTRA_COLUMNS = ["country", "snapshot_date", "snapshot_origin"]
 export type CslColumn = (typeof CSL_COLUMNS)[number];
 export type CslExtraColumn = (typeof CSL_EXTRA_COLUMNS)[number];
 
-export type ListCode =
-  | "EL"
-  | "SDN"
-  | "MEU"
-  | "DPL"
-  | "UVL"
-  | "DTC"
-  | "ISN"
-  | "SSI"
-  | "CMIC"
-  | "PLC"
-  | "NS-MBS"
-  | "CAPTA"
-  | "FSE";
+/** The short codes of the lists the CSL merges, as ChipGate names them. */
+export const LIST_CODES = [
+  "EL",
+  "SDN",
+  "MEU",
+  "DPL",
+  "UVL",
+  "DTC",
+  "ISN",
+  "SSI",
+  "CMIC",
+  "PLC",
+  "NS-MBS",
+  "CAPTA",
+  "FSE",
+] as const;
+
+export type ListCode = (typeof LIST_CODES)[number];
 
 /** One CSL row: every original column verbatim, plus the short list code derived from `source`. */
 export type CslRecord = { readonly [K in CslColumn]: string } & {

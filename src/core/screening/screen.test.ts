@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import "./normalize/han-support.js";
+import "./normalize/translit-support.js";
 import { ChipGateError } from "../errors.js";
 import { buildScreeningIndex } from "./build-index.js";
-import { CSL_COLUMNS, type CslRecord } from "./csl.js";
+import { CSL_COLUMNS, type CslRecord, listCodeOfSource } from "./csl.js";
+import type { EnrichmentRow } from "./enrichment.js";
 import { DEFAULT_REVIEW_THRESHOLD, screenName } from "./screen.js";
 
 function record(id: string, name: string, extra: Partial<Record<string, string>> = {}): CslRecord {
@@ -197,7 +200,9 @@ describe("abbreviations the list spells out", () => {
   it("reads an abbreviation as the words it stands for in other records, both ways", () => {
     const short = screenName(own, { name: "QUIK 417 Institute" }).hits[0]!;
     expect(short.id).toBe("unit");
-    expect(short.band).toBe("match");
+    // Learned from one record of the list, the abbreviation alone makes a lead for review, not a match.
+    expect(short.band).toBe("review");
+    expect(short.explanation.adjustments.some((a) => /respelling the list gives/.test(a.reason))).toBe(true);
     expect(short.explanation.matches).toContainEqual(
       expect.objectContaining({ query: "quik", listed: "quorvant industry kelvatria", how: "alias" }),
     );
@@ -291,5 +296,213 @@ describe("explanations of words from other scripts", () => {
     const hows = (name: string) => screenName(own, { name }).hits[0]?.explanation.matches.map((m) => m.how);
     expect(hows("بانک ملی ایران")).toEqual(["translated", "translated", "translated"]);
     expect(hows("Банк Мелли Иран")).toEqual(["transliterated", "transliterated", "transliterated"]);
+  });
+});
+
+describe("ordinary English words", () => {
+  // The everyday names of issue 13 against listed names that share one ordinary word with them.
+  const own = buildScreeningIndex([
+    record("apex", "APEX"),
+    record("apexco", "Apex Quorvant Kelvatrix Devices", { alt_names: "Summit Quorvant Kelvatrix Devices" }),
+    record("orion", "Joint Stock Company Scientific Production Association Orion", {
+      alt_names: "JSC SPA Orion",
+    }),
+    record("eagles", "THE EAGLES L.L.C."),
+    record("sirius", "KONTSERN SIRIUS OAO", { alt_names: "JSC SIRIUS" }),
+    record("atlas", "IRANIAN ATLAS COMPANY"),
+    record("hero", "HERO II", { alt_names: "PIONEER", type: "Vessel" }),
+    record("ark", "ARK", { alt_names: "CRYSTAL", type: "Vessel" }),
+    ...filler,
+  ]);
+  it.each([
+    "Summit Electronics Ltd.",
+    "Orion Trading Co.",
+    "Eagle Systems Inc.",
+    "Sirius Electronics",
+    "Atlas Industries Inc.",
+    "Pioneer Systems Inc.",
+    "Crystal Systems Inc",
+  ])("do not flag %s when only one ordinary word is shared", (name) => {
+    const hits = screenName(own, { name }).hits;
+    expect(hits.filter((h) => h.band === "match")).toEqual([]);
+    expect(hits).toEqual([]);
+  });
+  it("keep a name of one ordinary word below match even when written alone", () => {
+    const hit = screenName(own, { name: "Sirius" }).hits[0]!;
+    expect(hit.id).toBe("sirius");
+    expect(hit.band).toBe("review");
+    expect(hit.explanation.adjustments.some((a) => /ordinary English word/.test(a.reason))).toBe(true);
+  });
+});
+
+describe("precision of what the list teaches and what the query lacks", () => {
+  const own = buildScreeningIndex([
+    record("pair", "Quorvant Kelvatrix Devices Co., Ltd.", {
+      alt_names: "Quorvant Shenglun Devices Co., Ltd.",
+    }),
+    record("parent", "Kelvatrix Holdings Limited"),
+    record("two", "Brimbleton Zorvath Navigation"),
+    ...filler,
+  ]);
+  it("does not make a match of a respelling learned from one record", () => {
+    const hit = screenName(own, { name: "Shenglun Holdings" }).hits.find((h) => h.id === "parent")!;
+    expect(hit.band).toBe("review");
+  });
+  it("keeps a listed name whose other distinctive words the query lacks below match", () => {
+    const hit = screenName(own, { name: "Brimbleton" }).hits.find((h) => h.id === "two");
+    expect(hit === undefined || hit.band === "review").toBe(true);
+    if (hit)
+      expect(hit.explanation.adjustments.some((a) => /"zorvath" is missing/.test(a.reason))).toBe(true);
+    expect(screenName(own, { name: "Brimbleton Zorvath Navigation" }).hits[0]?.band).toBe("match");
+  });
+});
+
+describe("several English readings of a Chinese organisation word", () => {
+  const own = buildScreeningIndex([
+    record("prop", "Xi'an Aerospace Propulsion Institute"),
+    record("prec", "Kelvatria Accuracy Instruments Co., Ltd."),
+    ...filler,
+  ]);
+  it("reads 动力 as propulsion as well as power, and says it was translated", () => {
+    const hit = screenName(own, { name: "西安航天动力研究所" }).hits[0]!;
+    expect(hit.id).toBe("prop");
+    expect(hit.explanation.matches).toContainEqual(
+      expect.objectContaining({ query: "power", listed: "propulsion", how: "translated" }),
+    );
+  });
+  it("never lets another reading of a generic word make a hit on its own", () => {
+    expect(screenName(own, { name: "精密仪器有限公司" }).hits).toEqual([]);
+  });
+});
+
+describe("Chinese institute numbers", () => {
+  const own = buildScreeningIndex([
+    record("six", "6th Research Institute of Kuafante Electronics"),
+    record("i612", "Kaierwa 612 Institute"),
+    record("i208", "208th Research Institute of Kaierwa Group"),
+    ...filler,
+  ]);
+  it("meet the listed number in any written form", () => {
+    expect(screenName(own, { name: "夸凡特电子第六研究所" }).hits[0]?.id).toBe("six");
+    expect(screenName(own, { name: "凯尔瓦六一二所" }).hits[0]?.id).toBe("i612");
+    for (const name of [
+      "凯尔瓦集团第二〇八研究所",
+      "凯尔瓦集团第二零八研究所",
+      "凯尔瓦集团第二百零八研究所",
+    ]) {
+      expect(screenName(own, { name }).hits[0]?.id).toBe("i208");
+    }
+  });
+});
+
+describe("native-script names from the enrichment data", () => {
+  const row = (over: Partial<EnrichmentRow>): EnrichmentRow => ({
+    list: "EL",
+    listedName: "Quorvant Microsystems Co., Ltd.",
+    listedId: "",
+    country: "",
+    nativeName: "夸凡特微系统",
+    script: "Hans",
+    sourceUrl: "https://example.com/report",
+    retrieved: "2026-12-06",
+    evidence: "verified",
+    notes: "",
+    line: 2,
+    ...over,
+  });
+  const records = [record("q", "Quorvant Microsystems Co., Ltd.", { country: "CN" }), ...filler];
+  it("counts a verified name as an alias and explains where it comes from", () => {
+    const own = buildScreeningIndex(records, [row({})]);
+    const hit = screenName(own, { name: "夸凡特微系统" }).hits[0]!;
+    expect(hit.id).toBe("q");
+    expect(hit.band).toBe("match");
+    expect(hit.explanation.enrichment).toEqual({
+      nativeName: "夸凡特微系统",
+      script: "Hans",
+      sourceUrl: "https://example.com/report",
+      retrieved: "2026-12-06",
+      evidence: "verified",
+    });
+    expect(hit.explanation.summary).toMatch(
+      /native-script name from enrichment "夸凡特微系统" \(verified; source: https:\/\/example.com\/report\)/,
+    );
+  });
+  it("lets an unverified name raise a hit to review, never to match", () => {
+    const own = buildScreeningIndex(records, [row({ evidence: "unverified", sourceUrl: "", retrieved: "" })]);
+    const hit = screenName(own, { name: "夸凡特微系统" }).hits[0]!;
+    expect(hit.id).toBe("q");
+    expect(hit.band).toBe("review");
+    expect(hit.explanation.enrichment?.evidence).toBe("unverified");
+    expect(hit.explanation.adjustments.some((a) => /unverified/.test(a.reason))).toBe(true);
+  });
+  it("joins by list and normalized name, narrowed by country, or by id; and reports the rows that did not join", () => {
+    const own = buildScreeningIndex(records, [
+      row({ listedName: "QUORVANT MICROSYSTEMS CO LTD", country: "CN", line: 2 }),
+      row({ listedName: "Renamed Since", listedId: "q", line: 3 }),
+      row({ country: "RU", line: 4 }),
+      row({ list: "SDN", line: 5 }),
+    ]);
+    expect(own.enrichment.joinedRows).toBe(2);
+    expect(own.enrichment.joinedRecords).toBe(1);
+    expect(own.enrichment.unjoined.map((u) => [u.line, u.reason])).toEqual([
+      [4, "the EL record of that name is not in RU"],
+      [5, "no SDN record of that name"],
+    ]);
+  });
+});
+
+describe("result controls", () => {
+  // One name listed fourteen times, half on the Entity List and half on the SDN list.
+  const many = buildScreeningIndex([
+    ...Array.from({ length: 14 }, (_, i) =>
+      record(`k${String(i).padStart(2, "0")}`, "Kelvatrix Quorvant Trading", {
+        source:
+          i % 2 === 0
+            ? "Entity List (EL) - Bureau of Industry and Security"
+            : "Specially Designated Nationals (SDN) - Treasury Department",
+        ...(i === 0 && { country: "CN" }),
+      }),
+    ).map((r) => ({ ...r, list: listCodeOfSource(r.source)! })),
+    ...filler,
+  ]);
+  it("return at most `limit` hits and say how many more there are", () => {
+    const all = screenName(many, { name: "Kelvatrix Quorvant" }, { limit: 100 });
+    expect(all.moreHits).toBe(0);
+    const few = screenName(many, { name: "Kelvatrix Quorvant" }, { limit: 3 });
+    expect(few.hits).toHaveLength(3);
+    expect(few.moreHits).toBe(all.hits.length - 3);
+    expect(screenName(many, { name: "Kelvatrix Quorvant" }).hits.length).toBeLessThanOrEqual(10);
+  });
+  it("filter by lowest score and by list", () => {
+    const all = screenName(many, { name: "Kelvatrix Quorvant", country: "CN" }, { limit: 100 }).hits;
+    expect(all[0]!.id).toBe("k00");
+    expect(all[0]!.score).toBeGreaterThan(all[1]!.score);
+    const high = screenName(
+      many,
+      { name: "Kelvatrix Quorvant", country: "CN" },
+      { limit: 100, minScore: all[0]!.score },
+    ).hits;
+    expect(high.map((h) => h.id)).toEqual(["k00"]);
+    const sdn = screenName(many, { name: "Kelvatrix Quorvant" }, { limit: 100, lists: ["SDN"] }).hits;
+    expect(sdn.length).toBeGreaterThan(0);
+    expect(sdn.every((h) => h.list === "SDN")).toBe(true);
+  });
+  it("reject a bad limit, score, list code or an over-long name, naming the field", () => {
+    expect(() => screenName(many, { name: "x" }, { limit: 0 })).toThrow(/limit: must be a whole number/);
+    expect(() => screenName(many, { name: "x" }, { minScore: 2 })).toThrow(/minScore/);
+    expect(() => screenName(many, { name: "x" }, { lists: ["XX" as never] })).toThrow(/unknown list "XX"/);
+    expect(() => screenName(many, { name: "x".repeat(501) })).toThrow(/name: longer than 500/);
+  });
+});
+
+describe("Persian words lists translate or transliterate", () => {
+  const own = buildScreeningIndex([
+    record("nioc", "National Iranian Oil Company"),
+    record("bmi", "Bank Melli Iran"),
+    ...filler,
+  ]);
+  it("reads ملی as melli and as national", () => {
+    expect(screenName(own, { name: "شرکت ملی نفت ایران" }).hits[0]?.id).toBe("nioc");
+    expect(screenName(own, { name: "بانک ملی ایران" }).hits[0]?.id).toBe("bmi");
   });
 });

@@ -1,4 +1,5 @@
 import { ChipGateError } from "../errors.js";
+import { LIMITS } from "../limits.js";
 import {
   forEachInTable,
   hashString,
@@ -6,9 +7,10 @@ import {
   isDistinctiveTerm,
   penaltyFactor,
   type ScreeningIndex,
+  type Table,
   termFactor,
 } from "./build-index.js";
-import { splitCslList } from "./csl.js";
+import { LIST_CODES, splitCslList } from "./csl.js";
 import { boundedEditDistance, deletions, maxEditsFor } from "./distance.js";
 import { expandListedName } from "./names.js";
 import { isStructureWord } from "./normalize/generic.js";
@@ -20,6 +22,7 @@ import type {
   Band,
   Explanation,
   MatchHow,
+  NativeNameSource,
   ScoreAdjustment,
   ScreeningHit,
   ScreeningOptions,
@@ -68,6 +71,8 @@ interface SpanMatch {
   sim: number;
   how: MatchHow;
   distance: number;
+  /** Met through another rendering of a generic word: weighs in the score, never identifies. */
+  generic?: boolean;
 }
 
 interface QueryReading {
@@ -150,7 +155,7 @@ function lookupSpan(
     const phonetic = new Set<number>();
     const key = phoneticKey(text);
     forEachInTable(index.byKey, hashString(key), (t) => {
-      const listed = index.terms[t]!;
+      const listed = index.terms.at(t)!;
       if (t !== exact && listed !== text && phoneticKey(listed) === key) {
         phonetic.add(t);
         out.push({ term: t, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
@@ -162,7 +167,7 @@ function lookupSpan(
       const typos = new Map<number, number>();
       const consider = (t: number): void => {
         if (t === exact || phonetic.has(t) || typos.has(t)) return;
-        const distance = boundedEditDistance(text, index.terms[t]!, maxEdits);
+        const distance = boundedEditDistance(text, index.terms.at(t)!, maxEdits);
         if (distance <= maxEdits) typos.set(t, distance);
       };
       // Symmetric deletion: a list word one insertion, deletion, substitution or transposition away
@@ -174,7 +179,7 @@ function lookupSpan(
         forEachInTable(index.byDeletion, hashString(d), consider);
       }
       for (const [t, distance] of typos) {
-        const sim = typoSimilarity(distance, Math.max(text.length, index.terms[t]!.length));
+        const sim = typoSimilarity(distance, Math.max(text.length, index.terms.at(t)!.length));
         out.push({ term: t, sim, how: "typo", distance });
       }
     }
@@ -200,7 +205,7 @@ function readSpan(
 /** Finds, by hashing only, every list word that a query word (or joined run of words) can stand for. */
 function readQuery(
   index: ScreeningIndex,
-  { tokens, surface, origins, legal, organisation }: NormalizedName,
+  { tokens, surface, origins, legal, organisation, alternatives }: NormalizedName,
 ): QueryReading {
   const byTerm = new Map<number, SpanMatch[]>();
   const weights = new Float64Array(tokens.length);
@@ -229,6 +234,17 @@ function readQuery(
       }
     }
   }
+  // Other renderings of a translated organisation word are tried in its place, as translations of a generic
+  // word (动力: dynamics, propulsion): exact spellings only.
+  for (const [i, others] of alternatives ?? []) {
+    for (const other of others) {
+      for (const l of lookupSpan(index, other, false, "translated")) {
+        if (l.how === "translated") {
+          addMatch(byTerm, l.term, { start: i, len: 1, sim: l.sim, how: l.how, distance: 0, generic: true });
+        }
+      }
+    }
+  }
   return { tokens, origins, legal, organisation, weights, penalties, distinctive, mass, byTerm };
 }
 
@@ -243,6 +259,8 @@ interface NameScore {
   unmatchedQuery: string[];
   /** Query positions left unmatched. */
   freeQuery: number[];
+  /** A distinctive word was met only as a translation that is an ordinary English word (浪潮 → "wave"). */
+  translatedOrdinary: boolean;
 }
 
 interface Option {
@@ -254,6 +272,7 @@ interface Option {
   how: MatchHow;
   distance: number;
   gain: number;
+  generic: boolean;
 }
 
 /**
@@ -276,16 +295,21 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     for (let i = from; i < from + len; i++) m += q.weights[i]!;
     return m;
   };
+  // A native-script name is met in its own script, syllable for syllable; near spellings of its pinyin
+  // ("changxin" / "hang xin") are another name more often than a typo, which the list's own names catch.
+  const native = name.enrichment >= 0;
   const consider = (term: number, lj: number, llen: number): void => {
     const spans = q.byTerm.get(term);
     if (!spans) return;
     for (const s of spans) {
       if (llen > 1 && s.len > 1) continue;
+      if (native && (s.how === "typo" || s.how === "phonetic")) continue;
       const how: MatchHow =
         llen > 1 && s.how !== "typo" && s.how !== "phonetic" && s.how !== "alias" ? "spacing" : s.how;
       const sim = llen > 1 && s.sim === SIM_EXACT ? SIM_SPACING : s.sim;
       const gain = sim * (listedMass(lj, llen) + queryMass(s.start, s.len));
-      options.push({ lj, llen, qi: s.start, qlen: s.len, sim, how, distance: s.distance, gain });
+      const generic = s.generic === true;
+      options.push({ lj, llen, qi: s.start, qlen: s.len, sim, how, distance: s.distance, gain, generic });
     }
   };
   for (let j = 0; j < k; j++) consider(name.tokens[j]!, j, 1);
@@ -304,6 +328,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
         how: "acronym",
         distance: 0,
         gain,
+        generic: false,
       });
     }
   }
@@ -316,6 +341,9 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   // Matched pairs that carry a distinctive listed word, and how many of them are only near spellings.
   let distinctivePairs = 0;
   let nearPairs = 0;
+  // Of those, how many met only through a respelling or abbreviation learned from the list.
+  let learnedPairs = 0;
+  let translatedOrdinary = false;
   let lastDistinctive: Option | undefined;
   let first: Option | undefined;
   let matchCount = 0;
@@ -338,13 +366,16 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     const near = o.how === "typo" || o.how === "phonetic";
     let queryDistinctive = false;
     for (let i = o.qi; i < o.qi + o.qlen; i++) if (q.distinctive[i]) queryDistinctive = true;
-    if (!near || queryDistinctive) {
+    if (!o.generic && (!near || queryDistinctive)) {
       let any = false;
       for (let j = o.lj; j < o.lj + o.llen; j++) if (distinctive[name.tokens[j]!]) any = true;
       if (any || o.how === "acronym") {
         matchedDistinctive = true;
         distinctivePairs++;
         if (near) nearPairs++;
+        if (o.how === "alias") learnedPairs++;
+        if (o.how === "translated" && o.llen === 1 && index.ordinary[name.tokens[o.lj]!])
+          translatedOrdinary = true;
         lastDistinctive = o;
       }
     }
@@ -367,10 +398,14 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   let unmatchedListedCount = 0;
   let listedWords = 0;
   let listedPlace = "";
+  // Distinctive listed words the query lacks: a listed name whose other distinctive words are all missing
+  // is not that name.
+  const listedMissing: string[] = [];
   for (let j = 0; j < k; j++) {
     if (!usedL[j]) {
-      const t = terms[name.tokens[j]!]!;
+      const t = terms.at(name.tokens[j]!)!;
       unmatchedListedCount++;
+      if (distinctive[name.tokens[j]!]) listedMissing.push(t);
       if (explain) unmatchedListed.push(t);
       total += index.penalty[name.tokens[j]!]!;
       if (isPlace(t)) {
@@ -400,17 +435,17 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
     // Two generic words are specific only with a place ("China Telecom"), never alone ("Digital
     // Technologies").
     let places = 0;
-    for (let j = 0; j < k; j++) if (isPlace(terms[name.tokens[j]!]!)) places++;
+    for (let j = 0; j < k; j++) if (isPlace(terms.at(name.tokens[j]!)!)) places++;
     const long = places < k && (k >= MIN_GENERIC_NAME || (k === 2 && places === 1));
     if (unmatchedListedCount > 0 || !long || freeNonPlace > 0) {
       score = 0;
     }
   } else if (!matchedDistinctive) {
     score = 0;
-  } else if (k === 1 && terms[name.tokens[0]!]!.length <= 3) {
+  } else if (k === 1 && terms.at(name.tokens[0]!)!.length <= 3) {
     // A two- or three-letter name ("HUA", "ROE") meets other words by chance: only the whole query counts.
     if (q.tokens.length !== 1 || first?.how !== "exact") score = 0;
-  } else if (k === 1 && terms[name.tokens[0]!]!.length === 4 && first?.how === "typo") {
+  } else if (k === 1 && terms.at(name.tokens[0]!)!.length === 4 && first?.how === "typo") {
     // A four-letter name one edit from the query word is as likely another name ("MIEA" / "Midea").
     score = 0;
   }
@@ -421,7 +456,7 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
   let bestDistinctiveLength = 0;
   if (lastDistinctive) {
     for (let j = lastDistinctive.lj; j < lastDistinctive.lj + lastDistinctive.llen; j++)
-      bestDistinctiveLength += terms[name.tokens[j]!]!.length;
+      bestDistinctiveLength += terms.at(name.tokens[j]!)!.length;
   }
   if (score > 0 && name.distinctiveCount > 0) {
     // One distinctive word in common, and each side describes something else with its other words
@@ -455,6 +490,41 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
       });
       score = ONE_WORD_CAP;
     }
+    const cap = (at: number, reason: () => string): void => {
+      if (score <= at) return;
+      rules.push({ reason: reason(), delta: at - score });
+      score = at;
+    };
+    const shared = distinctivePairs === 1 ? lastDistinctive! : undefined;
+    // One ordinary English word in common ("Eagle Systems" / "The Eagles", "Orion Trading" / "NPO Orion"):
+    // a coincidence of vocabulary, below review when either name says more, and at most review even alone.
+    if (shared && shared.llen === 1 && index.ordinary[name.tokens[shared.lj]!]) {
+      const word = spelled(shared, " ");
+      if (freeNonPlace > 0 || listedWords > 0) {
+        cap(
+          ONE_WORD_CAP,
+          () =>
+            `only "${word}", an ordinary English word, is distinctive in common, and the names have other words`,
+        );
+      } else cap(REVIEW_ONLY, () => `only "${word}", an ordinary English word, is in common: at most review`);
+    }
+    // A respelling or abbreviation the list taught from one of its records ("Summit" / "APEX") is a lead,
+    // not an identity, until a word of the name itself agrees.
+    if (distinctivePairs > 0 && learnedPairs === distinctivePairs) {
+      cap(
+        REVIEW_ONLY,
+        () =>
+          `met only through a respelling the list gives in another record ("${spelled(lastDistinctive!, " ")}"): at most review`,
+      );
+    }
+    // The listed name's other distinctive words are all missing from the query: at most review.
+    if (shared && listedMissing.length > 0 && bestDistinctiveLength < LONG_WORD) {
+      cap(
+        REVIEW_ONLY,
+        () =>
+          `the listed name's other distinctive word${listedMissing.length > 1 ? "s" : ""} ${listedMissing.map((w) => `"${w}"`).join(", ")} ${listedMissing.length > 1 ? "are" : "is"} missing from the query: at most review`,
+      );
+    }
     // Two different cities or provinces ("Hefei ..." / "Xi'an ..."): more likely two parties.
     if (listedPlace !== "" && queryPlace !== "" && listedPlace !== queryPlace) {
       rules.push({
@@ -464,24 +534,20 @@ function scoreName(index: ScreeningIndex, name: IndexedName, q: QueryReading, ex
       score = Math.max(0, score - PLACE_CONFLICT);
     }
   }
-  return { score, raw, rules, matches, unmatchedListed, unmatchedQuery, freeQuery };
+  return { score, raw, rules, matches, unmatchedListed, unmatchedQuery, freeQuery, translatedOrdinary };
 }
 
 /** The words `tokens[from .. from + length)` joined by `sep`. */
-function spell(
-  terms: readonly string[],
-  tokens: Int32Array,
-  from: number,
-  length: number,
-  sep: string,
-): string {
-  let out = terms[tokens[from]!]!;
-  for (let j = from + 1; j < from + length; j++) out += sep + terms[tokens[j]!]!;
+function spell(terms: Table<string>, tokens: Int32Array, from: number, length: number, sep: string): string {
+  let out = terms.at(tokens[from]!)!;
+  for (let j = from + 1; j < from + length; j++) out += sep + terms.at(tokens[j]!)!;
   return out;
 }
 
 /** Score a one-distinctive-word match is capped at (below review) when both names say more. */
 const ONE_WORD_CAP = 0.62;
+/** Score of a name that may be reviewed but is not a match by the default bands. */
+const REVIEW_ONLY = DEFAULT_MATCH_THRESHOLD - 0.01;
 /** A shared word this long (joined spellings included) is specific enough on its own. */
 const LONG_WORD = 9;
 /** Lost when the listed name and the query each name a different city or province. */
@@ -534,8 +600,6 @@ interface Scratch {
   addressWords: Map<number, Set<string>>;
   /** Lookups per way of reading a text: joined run, pinyin, as written, transliterated or translated. */
   lookups: Map<string, Lookup[]>[];
-  /** `IndexedName.mass` per name, packed: ranking candidates reads it for every name a query touches. */
-  nameMass: Float64Array;
 }
 
 const scratch = new WeakMap<ScreeningIndex, Scratch>();
@@ -550,16 +614,16 @@ function scratchOf(index: ScreeningIndex): Scratch {
       keys: new Float64Array(n),
       addressWords: new Map(),
       lookups: [new Map(), new Map(), new Map(), new Map(), new Map()],
-      nameMass: Float64Array.from(index.names, (name) => name.mass),
     };
     scratch.set(index, s);
   }
   return s;
 }
 
-/** Candidate names for one reading, best first, from the inverted index only. */
-function candidates(index: ScreeningIndex, q: QueryReading): number[] {
-  const { acc, touched, keys, nameMass } = scratchOf(index);
+/** Candidate names for one reading, best first, from the inverted index only (on the `allowed` lists). */
+function candidates(index: ScreeningIndex, q: QueryReading, allowed: Uint8Array | undefined): number[] {
+  const { acc, touched, keys } = scratchOf(index);
+  const { nameMass, postings, nameRecord, recordList } = index;
   let count = 0;
   // Generic words and places find candidates only for queries with nothing distinctive to look up
   // ("China Aerospace Science and Technology"); otherwise they would touch thousands of names.
@@ -568,12 +632,9 @@ function candidates(index: ScreeningIndex, q: QueryReading): number[] {
     if (!index.distinctive[term]) continue;
     for (const s of spans) if (s.sim >= 0.8 && q.distinctive[s.start]) distinctiveSeed = true;
   }
-  for (const [term, spans] of q.byTerm) {
-    const list = index.postings[term]!;
-    if (list.length > MAX_POSTINGS) continue;
-    if (distinctiveSeed && !index.distinctive[term] && list.length > MAX_GENERIC_POSTINGS) continue;
-    // Both sides of the best pairing count, as in the Dice score: a misspelled query word the list
-    // does not know weighs as much as the listed word it stands for.
+  // Both sides of the best pairing count, as in the Dice score: a misspelled query word the list
+  // does not know weighs as much as the listed word it stands for.
+  const gainOf = (term: number, spans: readonly SpanMatch[]): number => {
     let gain = 0;
     for (const s of spans) {
       let qw = 0;
@@ -581,10 +642,34 @@ function candidates(index: ScreeningIndex, q: QueryReading): number[] {
       const g = s.sim * (index.weight[term]! + qw);
       if (g > gain) gain = g;
     }
-    for (let p = 0; p < list.length; p++) {
-      const n = list[p]!;
+    return gain;
+  };
+  for (const [term, spans] of q.byTerm) {
+    const from = postings.start[term]!;
+    const to = postings.start[term + 1]!;
+    if (to - from > MAX_POSTINGS) continue;
+    if (distinctiveSeed && !index.distinctive[term] && to - from > MAX_GENERIC_POSTINGS) continue;
+    const gain = gainOf(term, spans);
+    for (let p = from; p < to; p++) {
+      const n = postings.items[p]!;
+      if (allowed && !allowed[recordList[nameRecord[n]!]!]) continue;
       if (acc[n] === 0) touched[count++] = n;
       acc[n]! += gain;
+    }
+  }
+  // Without a distinctive word, the names were found through generic words alone, and those too common to
+  // look up ("china", "science") did not count: many names tie. Their estimate is made again from all their
+  // words, so that "China Aerospace Science and Technology" ranks before "Aerospace Technology".
+  if (!distinctiveSeed) {
+    for (let i = 0; i < count; i++) {
+      const n = touched[i]!;
+      const name = index.names.at(n)!;
+      let estimate = 0;
+      for (const t of name.tokens) {
+        const spans = q.byTerm.get(t);
+        if (spans) estimate += gainOf(t, spans);
+      }
+      acc[n] = Math.max(acc[n]!, estimate);
     }
   }
   // Rank by an estimate of the Dice score, keeping the best few (ties in the order names were touched)
@@ -610,7 +695,7 @@ function addressWords(index: ScreeningIndex, record: number): Set<string> {
   let words = cache.get(record);
   if (!words) {
     words = new Set<string>();
-    for (const a of splitCslList(index.records[record]!.addresses)) {
+    for (const a of splitCslList(index.records.at(record)!.addresses)) {
       for (const n of normalizeName(a))
         for (const t of n.tokens) if (t.length >= 3 && !/^\d+$/.test(t)) words.add(t);
     }
@@ -646,6 +731,11 @@ function validateQuery(query: ScreeningQuery): void {
       { path: "name", message: "must be a non-empty string" },
     ]);
   }
+  if (query.name.length > LIMITS.nameLength) {
+    throw new ChipGateError("INVALID_INPUT", `name: longer than ${LIMITS.nameLength} characters`, [
+      { path: "name", message: `must be at most ${LIMITS.nameLength} characters` },
+    ]);
+  }
   if (query.country !== undefined && !/^[A-Za-z]{2}$/.test(query.country)) {
     throw new ChipGateError("INVALID_INPUT", `country: "${query.country}" is not an ISO 3166 alpha-2 code`, [
       { path: "country", message: "must be an ISO 3166 alpha-2 code such as CN" },
@@ -663,10 +753,17 @@ export function screenName(
   options: ScreeningOptions = {},
 ): ScreeningResult {
   validateQuery(query);
+  validateOptions(options);
   const reviewAt = options.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
   const matchAt = options.matchThreshold ?? DEFAULT_MATCH_THRESHOLD;
-  const limit = options.limit ?? 10;
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const minScore = options.minScore ?? 0;
   const country = query.country?.toUpperCase();
+  let allowed: Uint8Array | undefined;
+  if (options.lists) {
+    allowed = new Uint8Array(LIST_CODES.length);
+    for (const l of options.lists) allowed[LIST_CODES.indexOf(l)] = 1;
+  }
 
   const queryAddress = new Set<string>();
   if (query.address) {
@@ -679,22 +776,25 @@ export function screenName(
   for (const reading of queryReadings(query.name)) {
     if (reading.tokens.length === 0) continue;
     const q = readQuery(index, reading);
-    for (const n of candidates(index, q)) {
-      const name = index.names[n]!;
+    for (const n of candidates(index, q, allowed)) {
+      const name = index.names.at(n)!;
       const s = scoreName(index, name, q, false);
       if (s.score <= 0) continue;
       const prev = best.get(name.record);
-      if (!prev || s.score > prev.nameScore) best.set(name.record, { nameScore: s.score, name, s, q });
+      // An unverified native-script name counts only up to review (see `unverifiedCap`).
+      const score = Math.min(s.score, unverifiedCap(index, name, matchAt));
+      if (!prev || score > prev.nameScore) best.set(name.record, { nameScore: score, name, s, q });
     }
   }
 
   const hits: ScreeningHit[] = [];
+  const translatedOrdinary = new Set<ScreeningHit>();
   for (const [ri, b] of best) {
     // Context can lift a near-miss into review or push a weak hit out, never create a hit from nothing.
     if (b.nameScore < reviewAt - 0.1) continue;
     b.s = scoreName(index, b.name, b.q, true);
     const adjustments: ScoreAdjustment[] = [];
-    const countries = index.countries[ri]!;
+    const countries = index.countries.at(ri)!;
     if (country && countries.length > 0) {
       if (countries.includes(country)) {
         adjustments.push({
@@ -708,7 +808,7 @@ export function screenName(
         });
       }
     }
-    const record = index.records[ri]!;
+    const record = index.records.at(ri)!;
     if (
       b.q.organisation &&
       (record.type === "Individual" || record.type === "Vessel" || record.type === "Aircraft")
@@ -744,10 +844,19 @@ export function screenName(
         }
       }
     }
-    let score = b.nameScore;
+    let score = b.s.score;
     for (const a of adjustments) score += a.delta;
+    const cap = unverifiedCap(index, b.name, matchAt);
+    if (score > cap) {
+      adjustments.push({
+        reason: "the native-script name that matched is unverified (no source read): at most review",
+        delta: cap - score,
+      });
+      score = cap;
+    }
     score = Math.max(0, Math.min(1, score));
-    if (score < reviewAt) continue;
+    // `minScore` is compared with the score as returned (rounded), as a caller reads it.
+    if (score < reviewAt || round(score) < minScore) continue;
     const band: Band = score >= matchAt ? "match" : "review";
     const explanation: Explanation = {
       matchedName: b.name.text,
@@ -758,9 +867,11 @@ export function screenName(
       ignoredLegalForms: [...new Set([...b.q.legal, ...b.name.legal])],
       nameScore: round(b.s.raw),
       adjustments: [...b.s.rules, ...adjustments].map((a) => ({ reason: a.reason, delta: round(a.delta) })),
-      summary: summarize(b.name, b.s, [...b.s.rules, ...adjustments]),
+      summary: summarize(index, b.name, b.s, [...b.s.rules, ...adjustments]),
     };
-    hits.push({
+    const native = enrichmentOf(index, b.name);
+    if (native) explanation.enrichment = native;
+    const hit: ScreeningHit = {
       id: record._id,
       name: record.name,
       list: record.list,
@@ -768,18 +879,89 @@ export function screenName(
       band,
       explanation,
       record,
-    });
+    };
+    if (b.s.translatedOrdinary) translatedOrdinary.add(hit);
+    hits.push(hit);
   }
-  hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return { query: query.name, hits: hits.slice(0, limit) };
+  // Within a band, a name that meets every distinctive word ranks before one met through a translated
+  // ordinary word (浪潮 read as "wave"), then by score.
+  hits.sort(
+    (a, b) =>
+      bandRank(a.band) - bandRank(b.band) ||
+      Number(translatedOrdinary.has(a)) - Number(translatedOrdinary.has(b)) ||
+      b.score - a.score ||
+      a.id.localeCompare(b.id),
+  );
+  return { query: query.name, hits: hits.slice(0, limit), moreHits: Math.max(0, hits.length - limit) };
 }
 
-function summarize(name: IndexedName, s: NameScore, adjustments: ScoreAdjustment[]): string {
+const DEFAULT_LIMIT = 10;
+
+function bandRank(band: Band): number {
+  return band === "match" ? 0 : 1;
+}
+
+function invalidOption(path: string, message: string): ChipGateError {
+  return new ChipGateError("INVALID_INPUT", `${path}: ${message}`, [{ path, message }]);
+}
+
+function validateOptions(options: ScreeningOptions): void {
+  const { limit, minScore, lists } = options;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= LIMITS.hitsPerName)) {
+    throw invalidOption("limit", `must be a whole number from 1 to ${LIMITS.hitsPerName}`);
+  }
+  if (minScore !== undefined && !(Number.isFinite(minScore) && minScore >= 0 && minScore <= 1)) {
+    throw invalidOption("minScore", "must be a number from 0 to 1");
+  }
+  if (lists !== undefined) {
+    const unknown = lists.filter((l) => !(LIST_CODES as readonly string[]).includes(l));
+    if (unknown.length > 0 || lists.length === 0) {
+      throw invalidOption(
+        "lists",
+        `${unknown.length > 0 ? `unknown list ${unknown.map((l) => `"${l}"`).join(", ")}; ` : ""}list codes are ${LIST_CODES.join(", ")}`,
+      );
+    }
+  }
+}
+
+/**
+ * Below this (by 0.01), a name met only through an unverified native-script name: such a name can raise a
+ * hit to review, never to match, however well it matches.
+ */
+function unverifiedCap(index: ScreeningIndex, name: IndexedName, matchAt: number): number {
+  if (name.enrichment < 0) return Number.POSITIVE_INFINITY;
+  return index.enrichment.rows[name.enrichment]!.evidence === "unverified"
+    ? matchAt - 0.01
+    : Number.POSITIVE_INFINITY;
+}
+
+function enrichmentOf(index: ScreeningIndex, name: IndexedName): NativeNameSource | undefined {
+  if (name.enrichment < 0) return undefined;
+  const row = index.enrichment.rows[name.enrichment]!;
+  return {
+    nativeName: row.nativeName,
+    script: row.script,
+    sourceUrl: row.sourceUrl === "" ? null : row.sourceUrl,
+    retrieved: row.retrieved === "" ? null : row.retrieved,
+    evidence: row.evidence,
+  };
+}
+
+function summarize(
+  index: ScreeningIndex,
+  name: IndexedName,
+  s: NameScore,
+  adjustments: ScoreAdjustment[],
+): string {
   const parts = s.matches.map((m) => {
     const how = m.how === "typo" ? `typo, ${m.distance} edit${m.distance === 1 ? "" : "s"}` : m.how;
     return m.query === m.listed ? `"${m.query}" (${how})` : `"${m.query}" → "${m.listed}" (${how})`;
   });
-  let text = `${name.via === "alias" ? "alias" : "name"} "${name.text}": ${parts.join(", ")}`;
+  const native = enrichmentOf(index, name);
+  const which = native
+    ? `native-script name from enrichment "${name.text}" (${native.evidence}${native.sourceUrl ? `; source: ${native.sourceUrl}` : "; no source"})`
+    : `${name.via === "alias" ? "alias" : "name"} "${name.text}"`;
+  let text = `${which}: ${parts.join(", ")}`;
   if (s.unmatchedListed.length > 0) text += `; listed words not in query: ${s.unmatchedListed.join(", ")}`;
   if (s.unmatchedQuery.length > 0) text += `; query words not in listed name: ${s.unmatchedQuery.join(", ")}`;
   for (const a of adjustments) text += `; ${a.reason} (${a.delta > 0 ? "+" : ""}${round(a.delta)})`;

@@ -58,6 +58,24 @@ export interface Explanation {
   nameScore: number;
   adjustments: ScoreAdjustment[];
   summary: string;
+  /**
+   * Present when the name that matched is a native-script name from the enrichment data
+   * (data/screening/enrichment/), not the list's own: where it comes from and how well it is established.
+   */
+  enrichment?: NativeNameSource;
+}
+
+/** A native-script name of a listed party from the enrichment data, with its provenance. */
+export interface NativeNameSource {
+  nativeName: string;
+  /** ISO 15924: Hans, Hant, Cyrl or Arab. */
+  script: string;
+  /** The source that was read and states the name; null for an unverified name. */
+  sourceUrl: string | null;
+  /** When the source was read (YYYY-MM-DD); null when none was. */
+  retrieved: string | null;
+  /** `verified` counts as an alias; `unverified` can raise a hit to review, never to match. */
+  evidence: "verified" | "unverified";
 }
 
 export interface ScreeningHit {
@@ -74,6 +92,8 @@ export interface ScreeningHit {
 export interface ScreeningResult {
   query: string;
   hits: ScreeningHit[];
+  /** Hits beyond `limit` that were not returned (0 when all were). */
+  moreHits?: number;
 }
 
 export interface ScreeningQuery {
@@ -88,6 +108,10 @@ export interface ScreeningOptions {
   reviewThreshold?: number;
   /** Lowest score returned as `match` (default 0.85). */
   matchThreshold?: number;
-  /** Most hits returned (default 10). */
+  /** Most hits returned (default 10, at most `LIMITS.hitsPerName`); the result says how many more exist. */
   limit?: number;
+  /** Lowest score returned (default: the review threshold; a lower value does not return hits below review). */
+  minScore?: number;
+  /** Only hits on these lists (default: all). */
+  lists?: readonly ListCode[];
 }

@@ -5,9 +5,11 @@ import type { Writable } from "node:stream";
 import { Worker } from "node:worker_threads";
 import { parse } from "csv-parse";
 import { ChipGateError } from "../../core/errors.js";
+import type { ScreeningOptions } from "../../core/screening/types.js";
+import { checkBatchRow } from "./batch-row.js";
 import { type BatchChunk, type BatchChunkResult, type BatchItem, screenChunk } from "./batch-worker.js";
 import { loadScreeningDataset } from "./dataset.js";
-import { CSV_OUT_HEADER } from "./format.js";
+import { batchCsvHeader } from "./format.js";
 
 export interface BatchOptions {
   file: string;
@@ -22,13 +24,18 @@ export interface BatchOptions {
   workers?: number;
   stdout?: Writable;
   onProgress?: (progress: { rows: number; fraction: number }) => void;
+  /** Result controls applied to every row (limit, minScore, lists). */
+  screening?: ScreeningOptions;
 }
 
 export interface BatchSummary {
+  /** Rows read (screened or reported as bad). */
   queries: number;
   match: number;
   review: number;
   clear: number;
+  /** Bad rows: an empty or over-long name, or a malformed country (see `checkBatchRow`). */
+  errors: number;
   elapsedMs: number;
   queriesPerSecond: number;
   output: string;
@@ -49,6 +56,7 @@ async function startWorkers(
   count: number,
   dataDir: string,
   format: "csv" | "jsonl",
+  options: ScreeningOptions,
   onResult: (r: BatchChunkResult) => void,
   onError: (e: Error) => void,
 ): Promise<Screener> {
@@ -58,7 +66,7 @@ async function startWorkers(
       { length: count },
       () =>
         new Promise<Worker>((resolve, reject) => {
-          const w = new Worker(url, { workerData: { chipgateBatchWorker: true, dataDir, format } });
+          const w = new Worker(url, { workerData: { chipgateBatchWorker: true, dataDir, format, options } });
           w.once("error", reject);
           w.once("message", () => {
             w.off("error", reject);
@@ -84,7 +92,9 @@ async function startWorkers(
 /**
  * Screens every row of a CSV, streaming: rows are read, screened in chunks on worker threads and
  * written in input order, with a bounded number of chunks in flight, so memory does not grow with the
- * file. The first unreadable row stops the run with its line number.
+ * file. The output keeps each row's other columns. A bad row (empty or over-long name, malformed country)
+ * gets an error line and the run goes on; a missing column or a row that breaks the CSV stops it with its
+ * line number.
  */
 export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary> {
   const started = performance.now();
@@ -113,7 +123,9 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
   let match = 0;
   let review = 0;
   let clear = 0;
+  let errors = 0;
   let queries = 0;
+  const screening = options.screening ?? {};
   const done = new Map<number, BatchChunkResult>();
   let nextToWrite = 0;
   let failure: Error | undefined;
@@ -130,11 +142,13 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
 
   let screener: Screener;
   if (workerCount > 0) {
-    screener = await startWorkers(workerCount, options.dataDir, format, onResult, onError);
+    // Each worker loads the index from the data directory's cache (or, when it is missing or stale, builds
+    // it at the same time as the others: as fast as building it once here first on a cold cache).
+    screener = await startWorkers(workerCount, options.dataDir, format, screening, onResult, onError);
   } else {
     const dataset = await loadScreeningDataset({ dataDir: options.dataDir });
     screener = {
-      submit: (chunk) => onResult(screenChunk(dataset.index, chunk, format)),
+      submit: (chunk) => onResult(screenChunk(dataset.index, chunk, format, screening)),
       close: async () => {},
     };
   }
@@ -146,6 +160,7 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
       match += r.match;
       review += r.review;
       clear += r.clear;
+      errors += r.errors;
       await write(r.text);
     }
   };
@@ -167,11 +182,11 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
   const submit = async (): Promise<void> => {
     if (items.length === 0) return;
     await waitUntil(() => seq - nextToWrite < maxInFlight);
-    screener.submit({ seq: seq++, items });
+    screener.submit({ seq: seq++, items, columns: carried.names });
     items = [];
   };
 
-  if (format === "csv") await write(CSV_OUT_HEADER);
+  const carried: { names: string[]; positions: number[] } = { names: [], positions: [] };
   const source = createReadStream(options.file);
   let bytes = 0;
   source.on("data", (c) => {
@@ -212,6 +227,13 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
             );
           }
         }
+        header.forEach((h, i) => {
+          if (i !== nameAt && i !== countryAt) {
+            carried.names.push(h);
+            carried.positions.push(i);
+          }
+        });
+        if (format === "csv") await write(batchCsvHeader(carried));
         continue;
       }
       if (record.length !== width) {
@@ -220,30 +242,23 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
           `line ${line}`,
         );
       }
-      const name = record[nameAt]!.trim();
-      if (name === "")
-        throw inputError(
-          `${options.file}: line ${line}: column "${options.column}" is empty`,
-          `line ${line}`,
-        );
-      let country: string | undefined;
-      if (countryAt >= 0) {
-        const c = record[countryAt]!.trim();
-        if (c !== "" && !/^[A-Za-z]{2}$/.test(c)) {
-          throw inputError(
-            `${options.file}: line ${line}: column "${options.countryColumn}" is not an ISO 3166 alpha-2 code: "${c}"`,
-            `line ${line}`,
-          );
-        }
-        country = c === "" ? undefined : c.toUpperCase();
-      }
-      items.push({ line, name, country });
+      const input = carried.positions.map((p) => record[p]!);
+      const checked = checkBatchRow(record[nameAt]!, countryAt >= 0 ? record[countryAt] : undefined, {
+        name: options.column,
+        country: options.countryColumn,
+      });
+      if ("error" in checked)
+        items.push({ line, name: record[nameAt]!.trim(), country: undefined, input, error: checked.error });
+      else items.push({ line, name: checked.name, country: checked.country, input });
       queries++;
       if (items.length >= CHUNK) await submit();
       if (options.onProgress && queries - lastProgress >= 5000) {
         lastProgress = queries;
         options.onProgress({ rows: queries, fraction: size > 0 ? bytes / size : 1 });
       }
+    }
+    if (nameAt < 0) {
+      throw inputError(`${options.file}: line 1: the file is empty; expected a header row`, "file");
     }
     await submit();
     await waitUntil(() => nextToWrite === seq);
@@ -267,6 +282,7 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
     match,
     review,
     clear,
+    errors,
     elapsedMs: Math.round(elapsedMs),
     queriesPerSecond: Math.round(queries / (elapsedMs / 1000)),
     output: options.out ?? "stdout",

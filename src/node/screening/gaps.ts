@@ -1,21 +1,8 @@
-import type { ListCode } from "../../core/screening/index.js";
+import { LIST_CODES, type ListCode } from "../../core/screening/csl.js";
 import type { DatasetVersion } from "./dataset.js";
 
-/** Lists a current trade.gov CSL contains; a missing one is a gap worth stating. */
-const EXPECTED_LISTS: readonly ListCode[] = [
-  "EL",
-  "SDN",
-  "MEU",
-  "DPL",
-  "UVL",
-  "DTC",
-  "ISN",
-  "SSI",
-  "CMIC",
-  "PLC",
-  "NS-MBS",
-  "CAPTA",
-];
+/** Lists a current trade.gov CSL contains; a missing one is a gap worth stating (FSE has left it). */
+const EXPECTED_LISTS: readonly ListCode[] = LIST_CODES.filter((l) => l !== "FSE");
 
 const DAY = 86_400_000;
 

@@ -1,13 +1,25 @@
 export { type BatchOptions, type BatchSummary, screenCsvFile } from "./batch.js";
+export { checkBatchRow } from "./batch-row.js";
 export {
   bundledListPath,
   type DatasetVersion,
   DEFAULT_DATA_DIR,
+  type EnrichmentVersion,
+  enrichmentInfo,
   importScreeningList,
   loadScreeningDataset,
   type ScreeningDataset,
 } from "./dataset.js";
-export { resultCsv, resultJson, resultText, screenedJson } from "./format.js";
+export {
+  type BatchRow,
+  batchCsvHeader,
+  batchRowCsv,
+  batchRowJson,
+  type CarriedColumns,
+  resultJson,
+  resultText,
+  screenedJson,
+} from "./format.js";
 export { ageInDays } from "./gaps.js";
 export { type CslFileContents, readCslFile } from "./read-csl.js";
 export { ScreenCache } from "./screen-cache.js";

@@ -8,7 +8,7 @@ import {
   type ListCode,
   parseCslHeader,
   parseCslRow,
-} from "../../core/screening/index.js";
+} from "../../core/screening/csl.js";
 
 export interface CslFileContents {
   records: CslRecord[];

@@ -1,5 +1,5 @@
 /**
- * Least-recently-used results per (name, country, address) for one screening list. Orders and customers
+ * Least-recently-used results per (name, country, address, result controls) for one screening list. Orders and customers
  * recur, and a result depends only on the query and the list, so a repeat is answered without scoring.
  * A new list gets a new cache (ServerState.swapScreening; the decision service keeps one per list).
  */
@@ -8,8 +8,9 @@ export class ScreenCache {
 
   constructor(readonly capacity: number) {}
 
-  key(name: string, country: string | undefined, address: string | undefined): string {
-    return `${name}\u0000${country ?? ""}\u0000${address ?? ""}`;
+  /** `controls` names the result controls (limit, minScore, lists) the result was made with, if any. */
+  key(name: string, country: string | undefined, address: string | undefined, controls = ""): string {
+    return `${name}\u0000${country ?? ""}\u0000${address ?? ""}\u0000${controls}`;
   }
 
   get(key: string): unknown {

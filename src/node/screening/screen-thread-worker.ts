@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { type ScreeningQuery, screenName } from "../../core/screening/index.js";
+import { screenName } from "../../core/screening/screen.js";
+import type { ScreeningOptions, ScreeningQuery } from "../../core/screening/types.js";
 import { loadScreeningDataset, type ScreeningDataset } from "./dataset.js";
 import { screenedJson } from "./format.js";
 
@@ -17,18 +18,21 @@ if (parentPort && workerData?.chipgateScreenThread) {
       port.postMessage({ loaded: null });
     }
   };
-  port.on("message", (m: { reload: true } | { id: number; query: ScreeningQuery }) => {
-    if ("reload" in m) {
-      void load();
-      return;
-    }
-    try {
-      if (!dataset) throw new Error("no list loaded");
-      const json = JSON.stringify(screenedJson(screenName(dataset.index, m.query)));
-      port.postMessage({ id: m.id, hash: dataset.version.hash, json });
-    } catch (error) {
-      port.postMessage({ id: m.id, error: String(error) });
-    }
-  });
+  port.on(
+    "message",
+    (m: { reload: true } | { id: number; query: ScreeningQuery; options: ScreeningOptions }) => {
+      if ("reload" in m) {
+        void load();
+        return;
+      }
+      try {
+        if (!dataset) throw new Error("no list loaded");
+        const json = JSON.stringify(screenedJson(screenName(dataset.index, m.query, m.options)));
+        port.postMessage({ id: m.id, hash: dataset.version.hash, json });
+      } catch (error) {
+        port.postMessage({ id: m.id, error: String(error) });
+      }
+    },
+  );
   await load();
 }

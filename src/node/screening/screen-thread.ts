@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { ScreeningQuery } from "../../core/screening/index.js";
+import type { ScreeningOptions, ScreeningQuery } from "../../core/screening/types.js";
 
 /** One query screened on the thread: the hash of the list it used, and the answer as JSON text. */
 export interface ThreadAnswer {
@@ -15,7 +15,7 @@ export interface ThreadAnswer {
  */
 export interface ScreenThread {
   /** Undefined while the thread is loading a list or after it failed: the caller screens the name itself. */
-  screen(query: ScreeningQuery): Promise<ThreadAnswer | undefined>;
+  screen(query: ScreeningQuery, options?: ScreeningOptions): Promise<ThreadAnswer | undefined>;
   /** Loads the list now in force in the data directory (after an import). */
   reload(): void;
   close(): Promise<void>;
@@ -61,13 +61,13 @@ export function startScreenThread(dataDir: string): ScreenThread | undefined {
     settleAll();
   });
   return {
-    screen(query) {
+    screen(query, options = {}) {
       if (!ready || failed) return Promise.resolve(undefined);
       return new Promise((resolve) => {
         const id = nextId++;
         pending.set(id, resolve);
         worker.ref();
-        worker.postMessage({ id, query });
+        worker.postMessage({ id, query, options });
       });
     },
     reload() {

@@ -5,10 +5,26 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { parse } from "csv-parse";
 import { z } from "zod";
-import { type ScreeningQuery, screenName } from "../../core/screening/index.js";
+import { LIMITS } from "../../core/limits.js";
+import {
+  LIST_CODES,
+  type ListCode,
+  type ScreeningOptions,
+  type ScreeningQuery,
+  screenName,
+} from "../../core/screening/index.js";
 import { engineVersion } from "../../node/package-info.js";
-import { CSV_OUT_HEADER, resultCsv } from "../../node/screening/format.js";
-import { ageInDays, importScreeningList, screenedJson } from "../../node/screening/index.js";
+import {
+  ageInDays,
+  type BatchRow,
+  batchCsvHeader,
+  batchRowCsv,
+  batchRowJson,
+  checkBatchRow,
+  enrichmentInfo,
+  importScreeningList,
+  screenedJson,
+} from "../../node/screening/index.js";
 import { bodyStream } from "../body.js";
 import { ApiError, toApiError } from "../errors.js";
 import type { Metrics } from "../metrics.js";
@@ -20,28 +36,97 @@ const countryCode = z
   .regex(/^[A-Za-z]{2}$/, { error: "must be an ISO 3166-1 alpha-2 code such as CN" })
   .transform((s) => s.toUpperCase());
 
+/** `lists`: list codes as an array or one comma-separated string ("EL,SDN,MEU"). */
+const listCodes = z
+  .union([z.array(z.string()), z.string()])
+  .transform((v, ctx) => {
+    const codes = (Array.isArray(v) ? v : v.split(","))
+      .map((c) => c.trim().toUpperCase())
+      .filter((c) => c !== "");
+    const unknown = codes.filter((c) => !(LIST_CODES as readonly string[]).includes(c));
+    if (codes.length === 0 || unknown.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${unknown.length > 0 ? `unknown list ${unknown.join(", ")}; ` : ""}use list codes such as ${LIST_CODES.join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(codes)] as ListCode[];
+  })
+  .meta({ description: "Only hits on these lists, e.g. `EL,SDN,MEU` (default: all lists)." });
+
+/** The result controls, in a JSON body or a query string alike. */
+const controls = {
+  limit: z.coerce
+    .number()
+    .int({ error: "limit must be a whole number" })
+    .min(1)
+    .max(LIMITS.hitsPerName)
+    .optional()
+    .meta({
+      description: `Most hits returned (default 10, at most ${LIMITS.hitsPerName}); \`moreHits\` says how many more exist.`,
+    }),
+  minScore: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .meta({ description: "Lowest score returned (hits below the review band are never returned)." }),
+  lists: listCodes.optional(),
+};
+
 const screenQuery = z
   .strictObject({
-    name: z.string().trim().min(1, { error: "name must not be empty" }).max(500),
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: "name must not be empty" })
+      .max(LIMITS.nameLength, { error: `name must be at most ${LIMITS.nameLength} characters` }),
     country: countryCode.optional().meta({ description: "ISO alpha-2 country of the party." }),
-    address: z.string().max(1000).optional(),
+    address: z.string().max(LIMITS.addressLength).optional(),
+    ...controls,
   })
-  .meta({ example: { name: "Huawei Technologies Co., Ltd.", country: "CN" } });
+  .meta({
+    example: { name: "Huawei Technologies Co., Ltd.", country: "CN", limit: 5, lists: ["EL", "SDN", "MEU"] },
+  });
+
+const batchQuery = screenQuery.omit({ limit: true, minScore: true, lists: true });
 
 const batchBody = z
   .strictObject({
     queries: z
-      .array(screenQuery)
+      .array(batchQuery)
       .min(1, { error: "queries must list at least one name" })
-      .max(1000, { error: "at most 1,000 names per request; stream larger files to /v1/screen/csv" }),
+      .max(LIMITS.namesPerBatch, {
+        error: "at most 1,000 names per request; stream larger files to /v1/screen/csv",
+      }),
+    ...controls,
   })
-  .meta({ description: "Up to 1,000 names." });
+  .meta({ description: "Up to 1,000 names; `limit`, `minScore` and `lists` apply to each." });
 
 const csvQuery = z.object({
   column: z.string().min(1).max(200).optional().meta({ description: "Column of names; default `name`." }),
   countryColumn: z.string().min(1).max(200).optional().meta({ description: "Column of ISO alpha-2 codes." }),
   format: z.enum(["jsonl", "csv"]).optional().meta({ description: "Response format; default jsonl." }),
+  ...controls,
 });
+
+type Controls = { limit?: number | undefined; minScore?: number | undefined; lists?: ListCode[] | undefined };
+
+function screeningOptions(c: Controls): ScreeningOptions {
+  return {
+    ...(c.limit !== undefined && { limit: c.limit }),
+    ...(c.minScore !== undefined && { minScore: c.minScore }),
+    ...(c.lists !== undefined && { lists: c.lists }),
+  };
+}
+
+/** The part of a cache key that says which result controls made a result ("" for the defaults). */
+function controlsKey(o: ScreeningOptions): string {
+  return o.limit === undefined && o.minScore === undefined && o.lists === undefined
+    ? ""
+    : `${o.limit ?? ""}|${o.minScore ?? ""}|${o.lists?.join(",") ?? ""}`;
+}
 
 const importQuery = z.object({
   filename: z
@@ -62,16 +147,21 @@ function screeningQuery(q: Query): ScreeningQuery {
   };
 }
 
-function screenHere(data: LoadedData, q: Query): ScreenJson {
-  return screenedJson(screenName(data.screening.index, screeningQuery(q)));
+function screenHere(data: LoadedData, q: Query, options: ScreeningOptions): ScreenJson {
+  return screenedJson(screenName(data.screening.index, screeningQuery(q), options));
 }
 
 /**
  * The answer of the screening thread, when there is one and it answered from the list in force for this
  * request: the thread may still hold a list that an import replaced, or be loading one.
  */
-async function screenOnThread(data: LoadedData, q: Query, metrics: Metrics): Promise<ScreenJson | undefined> {
-  const answer = await data.screenThread?.screen(screeningQuery(q));
+async function screenOnThread(
+  data: LoadedData,
+  q: Query,
+  options: ScreeningOptions,
+  metrics: Metrics,
+): Promise<ScreenJson | undefined> {
+  const answer = await data.screenThread?.screen(screeningQuery(q), options);
   if (!answer || answer.hash !== data.screening.version.hash) return undefined;
   metrics.screenedOnThread();
   return JSON.parse(answer.json) as ScreenJson;
@@ -92,22 +182,38 @@ function remember(data: LoadedData, key: string, r: ScreenJson, metrics: Metrics
 }
 
 /** Screens one query through the result cache of the list in force, on this thread. */
-export function screenOne(data: LoadedData, q: Query, metrics: Metrics): ScreenJson {
-  const key = data.screenCache.key(q.name, q.country, q.address);
-  return recall(data, key, metrics) ?? remember(data, key, screenHere(data, q), metrics);
+export function screenOne(
+  data: LoadedData,
+  q: Query,
+  metrics: Metrics,
+  options: ScreeningOptions = {},
+): ScreenJson {
+  const key = data.screenCache.key(q.name, q.country, q.address, controlsKey(options));
+  return recall(data, key, metrics) ?? remember(data, key, screenHere(data, q, options), metrics);
 }
 
 /** `screenOne`, with a name the cache does not hold screened on the screening thread when it can. */
-async function screenOneOffThread(data: LoadedData, q: Query, metrics: Metrics): Promise<ScreenJson> {
-  const key = data.screenCache.key(q.name, q.country, q.address);
+async function screenOneOffThread(
+  data: LoadedData,
+  q: Query,
+  options: ScreeningOptions,
+  metrics: Metrics,
+): Promise<ScreenJson> {
+  const key = data.screenCache.key(q.name, q.country, q.address, controlsKey(options));
   const cached = recall(data, key, metrics);
   if (cached) return cached;
-  return remember(data, key, (await screenOnThread(data, q, metrics)) ?? screenHere(data, q), metrics);
+  const answer = (await screenOnThread(data, q, options, metrics)) ?? screenHere(data, q, options);
+  return remember(data, key, answer, metrics);
 }
 
 function screeningVersion(data: LoadedData) {
   const v = data.screening.version;
-  return { hash: v.hash, snapshotDate: v.snapshotDate ?? null, source: v.source };
+  return {
+    hash: v.hash,
+    snapshotDate: v.snapshotDate ?? null,
+    source: v.source,
+    enrichmentHash: v.enrichment?.hash ?? null,
+  };
 }
 
 // Serialized answers of the one-name route, keyed by the cached result they serialize: one cache lookup per
@@ -130,11 +236,14 @@ export const screeningRoutes: Route[] = [
     access: "analyst",
     body: screenQuery,
     responses: {
-      200: { description: "`{query, band, hits, screeningData}`; `band` is match, review or clear." },
+      200: {
+        description:
+          "`{query, band, hits, moreHits, country, screeningData}`; `band` is match, review or clear; `moreHits` counts the hits beyond `limit`.",
+      },
     },
     async handler({ body, data, deps, requestId }) {
       if (deps.config.logScreenedNames) deps.logger.log("info", "screen", { requestId, name: body.name });
-      const r = await screenOneOffThread(data, body, deps.metrics);
+      const r = await screenOneOffThread(data, body, screeningOptions(body), deps.metrics);
       let text = texts.get(r);
       if (text === undefined) {
         // The cache key holds the country, so the country echoed here is the same for every hit of `r`.
@@ -158,10 +267,11 @@ export const screeningRoutes: Route[] = [
     async handler({ body, data, deps }) {
       const results: unknown[] = [];
       const summary = { match: 0, review: 0, clear: 0 };
+      const options = screeningOptions(body);
       for (let i = 0; i < body.queries.length; i++) {
         if (i > 0 && i % SLICE === 0) await yieldToLoop();
         const q = body.queries[i]!;
-        const r = screenOne(data, q, deps.metrics);
+        const r = screenOne(data, q, deps.metrics, options);
         summary[r.band as keyof typeof summary]++;
         results.push({ ...r, country: q.country ?? null });
       }
@@ -174,7 +284,7 @@ export const screeningRoutes: Route[] = [
     operationId: "screenCsv",
     summary: "Screen every row of an uploaded CSV; results stream back as rows are read",
     description:
-      'The upload is read as a stream (memory does not grow with the file) and may be as large as the server\'s upload limit. A row with an empty name or a bad country gets an error line and the run goes on. JSON Lines output ends with a `{"summary": …}` line, or an `{"error": …}` line when the CSV itself is unreadable.',
+      'The upload is read as a stream (memory does not grow with the file) and may be as large as the server\'s upload limit. Each row\'s other columns come back with its results (`input` in JSON Lines, trailing columns in CSV). A bad row (an empty name, a name over 500 characters, a malformed country) gets an error line, `{line, query, error}`, and the run goes on; the summary counts it. JSON Lines output ends with a `{"summary": …}` line, or an `{"error": …}` line when the CSV itself is unreadable. `limit`, `minScore` and `lists` apply to every row.',
     tag: "screening",
     access: "analyst",
     query: csvQuery,
@@ -227,18 +337,22 @@ export const screeningRoutes: Route[] = [
       const summary = { rows: 0, match: 0, review: 0, clear: 0, errors: 0 };
       const encoder = new TextEncoder();
       let started = false;
-      const rowError = (line: number, name: string, message: string) => {
-        summary.errors++;
-        return format === "jsonl"
-          ? `${JSON.stringify({ line, error: message })}\n`
-          : `${[line, name, "", 0, "", "", "", "", "error", message].map(csvCell).join(",")}\n`;
-      };
+      const options = screeningOptions(query);
+      // The input's other columns go along with each row's results.
+      const carried = { names: [] as string[], positions: [] as number[] };
+      header.forEach((h, i) => {
+        if (i !== nameAt && i !== countryAt) {
+          carried.names.push(h);
+          carried.positions.push(i);
+        }
+      });
+      const columns = { name: column, country: query.countryColumn };
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
           let out = "";
           if (!started) {
             started = true;
-            if (format === "csv") out += CSV_OUT_HEADER;
+            if (format === "csv") out += batchCsvHeader(carried);
           }
           try {
             for (let n = 0; n < SLICE; n++) {
@@ -253,26 +367,29 @@ export const screeningRoutes: Route[] = [
               const line = prevEnd + 1;
               prevEnd = info.lines;
               summary.rows++;
-              const name = (record[nameAt] ?? "").trim();
-              if (name === "") {
-                out += rowError(line, "", `column "${column}" is empty`);
-                continue;
+              const cell = record[nameAt] ?? "";
+              const checked = checkBatchRow(cell, countryAt >= 0 ? record[countryAt] : undefined, columns);
+              const row: BatchRow = {
+                line,
+                name: cell.trim(),
+                country: undefined,
+                input: carried.positions.map((p) => record[p] ?? ""),
+              };
+              if ("error" in checked) {
+                row.error = checked.error;
+                summary.errors++;
+              } else {
+                row.name = checked.name;
+                row.country = checked.country;
+                row.result = screenOne(
+                  data,
+                  { name: checked.name, country: checked.country },
+                  deps.metrics,
+                  options,
+                );
+                summary[row.result.band]++;
               }
-              let country: string | undefined;
-              if (countryAt >= 0) {
-                const c = (record[countryAt] ?? "").trim();
-                if (c !== "" && !/^[A-Za-z]{2}$/.test(c)) {
-                  out += rowError(line, name, `column "${query.countryColumn}" is not an ISO alpha-2 code`);
-                  continue;
-                }
-                country = c === "" ? undefined : c.toUpperCase();
-              }
-              const r = screenOne(data, { name, country }, deps.metrics);
-              summary[r.band as "match" | "review" | "clear"]++;
-              out +=
-                format === "jsonl"
-                  ? `${JSON.stringify({ line, query: r.query, country: country ?? null, band: r.band, hits: r.hits })}\n`
-                  : resultCsv(line, r as unknown as Parameters<typeof resultCsv>[1], country);
+              out += format === "jsonl" ? batchRowJson(row, carried) : batchRowCsv(row);
             }
             controller.enqueue(encoder.encode(out));
           } catch (error) {
@@ -308,10 +425,16 @@ export const screeningRoutes: Route[] = [
     method: "get",
     path: "/v1/data/info",
     operationId: "dataInfo",
-    summary: "Versions of the loaded rules, chip catalog and screening list, with the list's known gaps",
+    summary:
+      "Versions of the loaded rules, chip catalog and screening list, with the list's known gaps and the native-name enrichment applied to it",
     tag: "data",
     access: "viewer",
-    responses: { 200: { description: "`{engine, rules, catalog, screening}`." } },
+    responses: {
+      200: {
+        description:
+          "`{engine, rules, catalog, screening}`; `screening.enrichment` says how many native-name rows joined the list and lists those that did not (`unjoined`).",
+      },
+    },
     handler({ data }) {
       const { rules, catalog } = data.engine;
       const v = data.screening.version;
@@ -329,6 +452,7 @@ export const screeningRoutes: Route[] = [
           rowsPerList: v.rowsPerList,
           rows: Object.values(v.rowsPerList).reduce((a, b) => a + (b ?? 0), 0),
           gaps: data.screening.gaps,
+          enrichment: enrichmentInfo(data.screening),
         },
       };
     },

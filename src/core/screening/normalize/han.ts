@@ -1,6 +1,4 @@
-import * as OpenCC from "opencc-js";
-import { pinyin, polyphonic } from "pinyin-pro";
-import { HAN_DICTIONARY_TSV } from "./han-dictionary.js";
+import { hanSupport } from "./support.js";
 
 /** Where a piece of normalized text came from; the explanation reports it. */
 export type Origin = "input" | "pinyin" | "translated" | "transliterated";
@@ -8,6 +6,8 @@ export type Origin = "input" | "pinyin" | "translated" | "transliterated";
 export interface Segment {
   text: string;
   origin: Origin;
+  /** Other English renderings of a translated word (精密: precision, accuracy, precise…), tried in its place. */
+  alternatives?: readonly string[];
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -17,14 +17,10 @@ export function hasHan(text: string): boolean {
   return HAN.test(text);
 }
 
-// Built lazily: the converter tables are large and most queries never contain Han characters.
-let toSimplified: ((s: string) => string) | undefined;
-
 /** Stage: traditional → simplified Chinese (OpenCC, Taiwan/Hong Kong variants included). */
 export function traditionalToSimplified(text: string): string {
   if (!hasHan(text)) return text;
-  if (!toSimplified) toSimplified = OpenCC.Converter({ from: "t", to: "cn" }) as (s: string) => string;
-  return toSimplified(text);
+  return hanSupport().toSimplified(text);
 }
 
 /**
@@ -126,7 +122,7 @@ const HAN_GLOSSARY: Record<string, string> = {
   电气: "electric",
   电力: "power",
   能源: "energy",
-  动力: "power",
+  动力: "power|dynamics|propulsion",
   汽车: "automobile",
   机械: "machinery",
   化工: "chemical",
@@ -157,14 +153,14 @@ const HAN_GLOSSARY: Record<string, string> = {
 };
 
 /**
- * Glossary entries may give a second rendering after "|" (工业: industry, or "polytechnical" in
+ * Glossary entries may give other renderings after "|" (工业: industry, or "polytechnical" in
  * university names). The `alternative` reading takes every second rendering at once: words of one
- * name tend to follow one register ("Northwestern Polytechnical University").
+ * name tend to follow one register ("Northwestern Polytechnical University"); the `translate` reading
+ * keeps the others beside its first (see `otherRenderings`).
  */
 function rendering(entry: string, mode: "translate" | "alternative"): string {
-  const bar = entry.indexOf("|");
-  if (bar < 0) return entry;
-  return mode === "translate" ? entry.slice(0, bar) : entry.slice(bar + 1);
+  const renderings = entry.split("|");
+  return mode === "translate" ? renderings[0]! : (renderings[1] ?? renderings[0]!);
 }
 
 const PROVINCE_WORDS = ["省", "市", "自治区"];
@@ -175,6 +171,7 @@ const GLOSSARY_SET = new Set(GLOSSARY_KEYS);
 const LEGAL_SET = new Set(HAN_LEGAL);
 
 const DIGITS: Record<string, number> = {
+  〇: 0,
   零: 0,
   一: 1,
   二: 2,
@@ -187,56 +184,140 @@ const DIGITS: Record<string, number> = {
   八: 8,
   九: 9,
 };
+const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
-/** 第十四 → 14, 第五十五 → 55 (up to 99, which covers institute and academy numbering). */
-function ordinalAt(run: string, i: number): { value: number; length: number } | undefined {
-  if (run[i] !== "第") return undefined;
-  let j = i + 1;
-  let value = 0;
-  let seen = false;
-  let pending = 0;
-  while (j < run.length) {
-    const ch = run[j]!;
-    if (ch in DIGITS) {
-      pending = DIGITS[ch]!;
-      seen = true;
-    } else if (ch === "十") {
-      value += (seen && pending > 0 ? pending : 1) * 10;
-      pending = 0;
-      seen = true;
-    } else break;
-    j++;
+/**
+ * The value of the Chinese numeral `text`, written positionally (十二 12, 二百零八 208, 一千〇二 1002) or digit
+ * by digit as designations are (二〇八 and 二零八 208, 六一二 612); undefined when it is not one.
+ */
+export function chineseNumeral(text: string): number | undefined {
+  if (text === "" || ![...text].every((ch) => ch in DIGITS || ch in UNITS)) return undefined;
+  if (![...text].some((ch) => ch in UNITS)) {
+    return Number([...text].map((ch) => DIGITS[ch]).join(""));
   }
-  if (!seen) return undefined;
-  return { value: value + pending, length: j - i };
-}
-
-// Built on first use, like the OpenCC tables: most queries have no Han characters.
-let dictionary: Map<string, string> | undefined;
-const MAX_DICTIONARY_WORD = 6;
-
-/** Chinese words of the CC-CEDICT list and their English rendering (see scripts/build-han-dictionary.ts). */
-function dictionaryWord(text: string): string | undefined {
-  if (!dictionary) {
-    dictionary = new Map();
-    for (const line of HAN_DICTIONARY_TSV.split("\n")) {
-      const tab = line.indexOf("\t");
-      dictionary.set(line.slice(0, tab), line.slice(tab + 1));
+  let value = 0;
+  let pending = -1;
+  for (const ch of text) {
+    if (ch in DIGITS) pending = DIGITS[ch]!;
+    else {
+      // 十二 is 12: a unit without a digit before it counts once. A zero only holds a place (二百零八).
+      value += (pending > 0 ? pending : pending === 0 ? 0 : 1) * UNITS[ch]!;
+      pending = -1;
     }
   }
-  return dictionary.get(text);
+  return value + Math.max(0, pending);
+}
+
+/** What a number designates when this follows it (六一二所, 一五九厂): institutes and factories are numbered. */
+const NUMBERED = [
+  { word: "研究所", english: "research institute|institute" },
+  { word: "研究院", english: "research institute|academy" },
+  { word: "所", english: "institute" },
+  { word: "厂", english: "factory" },
+  { word: "院", english: "academy" },
+];
+
+/** The longest run of numeral characters of `run` from `i`. */
+function numeralRun(run: string, i: number): string {
+  let j = i;
+  while (j < run.length && (run[j]! in DIGITS || run[j]! in UNITS)) j++;
+  return run.slice(i, j);
+}
+
+/**
+ * A number at `i` of a run of characters: an ordinal (第十四 14, 第二〇八 208), a numeral written digit by digit
+ * with a zero (二〇八, which no name spells out), or a numeral naming an institute or factory (六一二所 612,
+ * 一五九厂 159). Other numerals are left to pinyin: they are part of names (三一重工 Sany, 万科 Vanke).
+ */
+function numberAt(run: string, i: number): { value: number; length: number } | undefined {
+  const ordinal = run[i] === "第";
+  const digits = numeralRun(run, ordinal ? i + 1 : i);
+  const value = chineseNumeral(digits);
+  if (value === undefined) return undefined;
+  const length = digits.length + (ordinal ? 1 : 0);
+  const rest = run.slice(i + length);
+  const zeroDigits = digits.length >= 2 && /[〇零]/.test(digits) && !/[十百千]/.test(digits);
+  if (ordinal || zeroDigits || NUMBERED.some((n) => rest.startsWith(n.word))) return { value, length };
+  return undefined;
+}
+
+const MAX_DICTIONARY_WORD = 6;
+
+/** Where each line of the word list starts, found on first use (a scan, where a Map would take 0.2 s). */
+let dictionaryLines: { tsv: string; starts: Uint32Array } | undefined;
+
+function linesOf(tsv: string): Uint32Array {
+  let count = 1;
+  for (let i = tsv.indexOf("\n"); i >= 0; i = tsv.indexOf("\n", i + 1)) count++;
+  const starts = new Uint32Array(count + 1);
+  let n = 1;
+  for (let i = tsv.indexOf("\n"); i >= 0; i = tsv.indexOf("\n", i + 1)) starts[n++] = i + 1;
+  starts[count] = tsv.length + 1;
+  return starts;
+}
+
+/** Compares `key` with the word of the line starting at `at` (up to its tab), in UTF-16 code unit order. */
+function compareWord(tsv: string, at: number, key: string): number {
+  for (let i = 0; ; i++) {
+    const a = i < key.length ? key.charCodeAt(i) : -1;
+    const c = tsv.charCodeAt(at + i);
+    const b = c === 9 ? -1 : c;
+    if (a !== b) return a - b;
+    if (a === -1) return 0;
+  }
+}
+
+/**
+ * Chinese words of the CC-CEDICT list and their English rendering (see scripts/build-han-dictionary.ts), by
+ * binary search over the sorted lines.
+ */
+function dictionaryWord(text: string): string | undefined {
+  const tsv = hanSupport().dictionary;
+  if (dictionaryLines?.tsv !== tsv) dictionaryLines = { tsv, starts: linesOf(tsv) };
+  const { starts } = dictionaryLines;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareWord(tsv, starts[mid]!, text);
+    if (c === 0) {
+      const from = starts[mid]! + text.length + 1;
+      return tsv.slice(from, starts[mid + 1]! - 1);
+    }
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return undefined;
 }
 
 function longestDictionaryWord(run: string, at: number): { english: string; length: number } | undefined {
   for (let len = Math.min(MAX_DICTIONARY_WORD, run.length - at); len >= 2; len--) {
     const english = dictionaryWord(run.slice(at, at + len));
-    if (english !== undefined) return { english, length: len };
+    if (english !== undefined) return { english: english.split("|")[0]!, length: len };
   }
   return undefined;
 }
 
+/** Most renderings tried for one organisation word, its first included. */
+const MAX_RENDERINGS = 4;
+
+/**
+ * The other one-word English renderings of a glossary word, beside `first`: the glossary's own alternative
+ * and the senses CC-CEDICT gives (精密: accuracy, exact, precise, refined; 装备: equipment, equip, outfit).
+ * Official English names render one Chinese word in several ways, and a query cannot know which.
+ */
+function otherRenderings(word: string, first: string): string[] {
+  if (first.includes(" ")) return [];
+  const out: string[] = [];
+  const candidates = [...HAN_GLOSSARY[word]!.split("|"), ...(dictionaryWord(word)?.split("|") ?? [])];
+  for (const r of candidates) {
+    if (r !== first && !r.includes(" ") && !out.includes(r) && out.length < MAX_RENDERINGS - 1) out.push(r);
+  }
+  return out;
+}
+
 function pinyinSegments(text: string): Segment[] {
-  const syllables = pinyin(text, { toneType: "none", type: "array", v: true }) as string[];
+  const syllables = hanSupport().pinyin(text);
   return syllables.map((s) => ({ text: s, origin: "pinyin" as const }));
 }
 
@@ -252,7 +333,7 @@ export interface Polyphone {
  * the rarer one (洪都 Hongdu).
  */
 function polyphonesOf(text: string, first: number, chosen: readonly Segment[], into: Polyphone[]): void {
-  const all = polyphonic(text, { toneType: "none", type: "array", v: true }) as string[][];
+  const all = hanSupport().polyphonic(text);
   if (all.length !== chosen.length) return;
   all.forEach((readings, j) => {
     for (const r of new Set(readings)) {
@@ -291,12 +372,39 @@ export function hanToLatin(
     };
     let i = 0;
     while (i < run.length) {
-      const ord = ordinalAt(run, i);
-      if (ord) {
+      const num = numberAt(run, i);
+      if (num) {
         flushPending();
-        out.push({ text: String(ord.value), origin: "translated" });
-        i += ord.length;
+        out.push({ text: String(num.value), origin: "translated" });
+        i += num.length;
+        // A lone 所 or 厂 after a number is the institute or factory it numbers.
+        const unit = NUMBERED.find((n) => n.word.length === 1 && run.startsWith(n.word, i));
+        if (unit && !run.startsWith("研究", i)) {
+          out.push({
+            text: rendering(unit.english, mode === "alternative" ? mode : "translate"),
+            origin: "translated",
+          });
+          i += 1;
+        }
         continue;
+      }
+      // 第 before Arabic digits (第709研究所) and 所 or 厂 after them (709所) read as with Chinese numerals.
+      if (run[i] === "第" && i === run.length - 1 && /^\d/.test(simplified.slice(last))) {
+        i++;
+        continue;
+      }
+      if (i === 0 && /\d$/.test(simplified.slice(0, m.index))) {
+        const unit = NUMBERED.find(
+          (n) => n.word.length === 1 && run.startsWith(n.word) && !run.startsWith("研究"),
+        );
+        if (unit && (run.length === 1 || !GLOSSARY_SET.has(run.slice(0, 2)))) {
+          out.push({
+            text: rendering(unit.english, mode === "alternative" ? mode : "translate"),
+            origin: "translated",
+          });
+          i = 1;
+          continue;
+        }
       }
       let matched: string | undefined;
       for (let len = Math.min(MAX_KEY, run.length - i); len >= 2; len--) {
@@ -312,10 +420,9 @@ export function hanToLatin(
           if (mode === "pinyin") out.push(...pinyinSegments(matched));
           else {
             const entry = HAN_GLOSSARY[matched]!;
-            out.push({
-              text: rendering(entry, mode === "alternative" ? mode : "translate"),
-              origin: "translated",
-            });
+            const text = rendering(entry, mode === "alternative" ? mode : "translate");
+            const alternatives = mode === "translate" ? otherRenderings(matched, text) : [];
+            out.push({ text, origin: "translated", ...(alternatives.length > 0 && { alternatives }) });
           }
         }
         i += matched.length;

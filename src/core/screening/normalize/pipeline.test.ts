@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import "./han-support.js";
+import "./translit-support.js";
 import { normalizeName } from "./pipeline.js";
 
 const tokens = (s: string): string[][] => normalizeName(s).map((n) => [...n.tokens]);

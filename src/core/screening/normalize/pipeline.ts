@@ -26,9 +26,20 @@ export interface NormalizedName {
   readonly legal: readonly string[];
   /** The name carries a legal form or an organisation word, so it cannot be a person's name. */
   readonly organisation: boolean;
+  /**
+   * Other readings of single tokens, by position: the other English renderings of a Chinese organisation
+   * word (动力: power, dynamics, propulsion), each normalized like a token; absent when there are none.
+   */
+  readonly alternatives?: ReadonlyMap<number, readonly string[]>;
 }
 
-function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
+interface RawToken {
+  text: string;
+  origin: Origin;
+  alternatives?: readonly string[];
+}
+
+function latinTokens(seg: Segment): RawToken[] {
   let text = foldCaseAndDiacritics(seg.text);
   let origin = seg.origin;
 
@@ -36,7 +47,27 @@ function latinTokens(seg: Segment): { text: string; origin: Origin }[] {
     text = toLatin(text).toLowerCase();
     if (origin === "input") origin = "transliterated";
   }
-  return tokenize(normalizePunctuation(text)).map((t) => ({ text: t, origin }));
+  const tokens: RawToken[] = tokenize(normalizePunctuation(text)).map((t) => ({ text: t, origin }));
+  // Alternatives stand for a word that reads as one token.
+  if (seg.alternatives && tokens.length === 1) {
+    const alternatives = seg.alternatives.flatMap((a) => {
+      const t = tokenize(normalizePunctuation(foldCaseAndDiacritics(a)));
+      return t.length === 1 ? t : [];
+    });
+    if (alternatives.length > 0) tokens[0]!.alternatives = alternatives;
+  }
+  return tokens;
+}
+
+export interface NormalizeOptions {
+  /**
+   * The name is a listed party's native-script name (from the enrichment data), indexed beside the list's
+   * own English or romanized names: a Chinese one is read only with its generic words translated (the
+   * reading a query in characters also gets). Its pinyin-only reading would let generic words written in
+   * pinyin (ban dao ti, 半导体) match as if they were names, and its dictionary reading may drop words
+   * (南京理工大学 is "Nanjing University" in CC-CEDICT's first sense).
+   */
+  nativeName?: boolean;
 }
 
 /** Extra readings tried for polyphonic characters, at most, per Chinese name. */
@@ -47,7 +78,7 @@ const PARENT_PREFIXES = ["中国人民解放军", "解放军"];
 
 const HAN_ORGANISATION = /公司|集团|大学|研究|中心|学院|银行|工厂/;
 
-function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolean): NormalizedName {
+function finish(raw: RawToken[], hanOrganisation: boolean): NormalizedName {
   const words = raw.map((r) => r.text);
   const romanized = raw.map((r) => r.origin === "pinyin");
   const legalMask = markLegalForms(words, romanized);
@@ -55,6 +86,7 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
   const surface: string[] = [];
   const origins: Origin[] = [];
   const legal: string[] = [];
+  let alternatives: Map<number, string[]> | undefined;
   raw.forEach((r, i) => {
     if (legalMask[i]) {
       legal.push(r.text);
@@ -69,6 +101,18 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
     }
     if (isStopWord(r.text)) return;
     const words = canonicalWord(r.text);
+    if (words.length === 1 && r.alternatives) {
+      const first = foldPlural(words[0]!);
+      const others = new Set<string>();
+      for (const a of r.alternatives) {
+        const w = canonicalWord(a);
+        if (w.length === 1 && !isStopWord(a) && foldPlural(w[0]!) !== first) others.add(foldPlural(w[0]!));
+      }
+      if (others.size > 0) {
+        alternatives ??= new Map();
+        alternatives.set(tokens.length, [...others]);
+      }
+    }
     for (const w of words) {
       tokens.push(foldPlural(w));
       surface.push(words.length > 1 ? w : r.text);
@@ -84,7 +128,7 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
     }
   }
   const organisation = hanOrganisation || legal.length > 0 || tokens.some(isOrganisationWord);
-  return { tokens, surface, origins, legal, organisation };
+  return { tokens, surface, origins, legal, organisation, ...(alternatives && { alternatives }) };
 }
 
 /**
@@ -93,10 +137,14 @@ function finish(raw: { text: string; origin: Origin }[], hanOrganisation: boolea
  * function words, generic-word spellings and plurals. Chinese input yields two readings (glossary +
  * pinyin, and pinyin only); everything else yields one.
  */
-export function normalizeName(input: string): NormalizedName[] {
+export function normalizeName(input: string, options: NormalizeOptions = {}): NormalizedName[] {
   const text = nfkc(input);
   let readings: Segment[][];
-  if (hasHan(text)) {
+  if (hasHan(text) && options.nativeName) {
+    // Both sides in characters meet through this reading; the others exist to reach names that lists
+    // write in pinyin or English, which a native name's record already carries.
+    readings = [hanToLatin(text, "translate"), hanToLatin(text, "alternative")];
+  } else if (hasHan(text)) {
     const polyphones: Polyphone[] = [];
     const translated = hanToLatin(text, "translate", polyphones);
     readings = [

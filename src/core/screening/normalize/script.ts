@@ -1,5 +1,5 @@
-import { transliterate } from "transliteration";
 import type { Segment } from "./han.js";
+import { transliterationSupport } from "./support.js";
 
 const NON_LATIN = /[^\u0000-\u024F\u1E00-\u1EFF]/u;
 
@@ -15,8 +15,32 @@ export function hasNonLatin(text: string): boolean {
  */
 export function toLatin(text: string): string {
   if (!hasNonLatin(text)) return text;
-  return transliterate(text, { unknown: " " });
+  return transliterationSupport().transliterate(text.replace(CYRILLIC_LETTER, (ch) => CYRILLIC[ch]!));
 }
+
+/**
+ * Russian letters as the lists romanize them (BGN/PCGN, as OFAC and BIS write Russian names), where the
+ * transliteration library would write otherwise: ц is "ts" (Korporatsiya, not Korporaciya), х "kh"
+ * (Khimprom), and the hard and soft signs are dropped (Obedinennaya, Aviastroitelnaya) instead of splitting
+ * the word. Lower case only: the text is case-folded before this stage.
+ */
+const CYRILLIC: Record<string, string> = {
+  ц: "ts",
+  х: "kh",
+  щ: "shch",
+  ж: "zh",
+  ч: "ch",
+  ш: "sh",
+  й: "y",
+  ы: "y",
+  ё: "e",
+  э: "e",
+  ю: "yu",
+  я: "ya",
+  ъ: "",
+  ь: "",
+};
+const CYRILLIC_LETTER = new RegExp(`[${Object.keys(CYRILLIC).join("")}]`, "g");
 
 const ARABIC_WORD = /[\u0600-\u06FF\u200C]+/gu;
 
@@ -29,7 +53,7 @@ const ARABIC_WORD = /[\u0600-\u06FF\u200C]+/gu;
 const ARABIC_SCRIPT_GLOSSARY: Record<string, string> = {
   بانک: "bank",
   بانك: "bank",
-  ملی: "melli",
+  ملی: "melli|national",
   ملت: "mellat",
   ایران: "iran",
   جمهوری: "republic",
@@ -69,6 +93,32 @@ const ARABIC_SCRIPT_GLOSSARY: Record<string, string> = {
   الإسلامية: "islamic",
   مصرف: "bank",
   شركة: "company",
+  انرژی: "energy",
+  اتمی: "atomic",
+  هسته‌ای: "nuclear",
+  پتروشیمی: "petrochemical",
+  گاز: "gas",
+  فولاد: "steel",
+  مخابرات: "telecommunication",
+  کشتی‌سازی: "shipbuilding",
+  هواپیماسازی: "aircraft manufacturing",
+  تولید: "production",
+  پژوهشکده: "research institute",
+  آزمایشگاه: "laboratory",
+  توسعه: "development",
+  سرمایه‌گذاری: "investment",
+  بیمه: "insurance",
+  تجهیزات: "equipment",
+  موشک: "missile",
+  شیمیایی: "chemical",
+  دارویی: "pharmaceutical",
+  فلزات: "metals",
+  صنعت: "industry",
+  علوم: "sciences",
+  فنی: "technical",
+  ایرانی: "iran",
+  ایرانیان: "iran",
+  بنیاد: "foundation",
 };
 
 /**
@@ -80,10 +130,13 @@ export function translateArabicScript(text: string): Segment[] {
   const out: Segment[] = [];
   let last = 0;
   for (const m of text.matchAll(ARABIC_WORD)) {
-    const english = ARABIC_SCRIPT_GLOSSARY[m[0].replace(/\u200C$/u, "")];
-    if (english === undefined) continue;
+    const entry = ARABIC_SCRIPT_GLOSSARY[m[0].replace(/\u200C$/u, "")];
+    if (entry === undefined) continue;
     if (m.index > last) out.push({ text: text.slice(last, m.index), origin: "input" });
-    out.push({ text: english, origin: "translated" });
+    // A word lists give both transliterated and translated ("Bank Melli", "National Iranian Oil Company")
+    // is read the first way and tried the other (see `Segment.alternatives`).
+    const [english, ...alternatives] = entry.split("|");
+    out.push({ text: english!, origin: "translated", ...(alternatives.length > 0 && { alternatives }) });
     last = m.index + m[0].length;
   }
   if (last < text.length) out.push({ text: text.slice(last), origin: "input" });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import "./han-support.js";
+import "./translit-support.js";
 import { foldCaseAndDiacritics } from "./fold.js";
 import { isGenericWord } from "./generic.js";
-import { hanToLatin, traditionalToSimplified } from "./han.js";
+import { chineseNumeral, hanToLatin, traditionalToSimplified } from "./han.js";
 import { markLegalForms } from "./legal-forms.js";
 import { nfkc } from "./nfkc.js";
 import { phoneticKey } from "./phonetic.js";
@@ -70,6 +72,44 @@ describe("Chinese stage", () => {
   it("reads Chinese ordinals as numbers", () => {
     expect(hanToLatin("第十四研究所", "translate").map((s) => s.text)).toEqual(["14", "research institute"]);
     expect(hanToLatin("第五十五", "translate").map((s) => s.text)).toEqual(["55"]);
+  });
+});
+
+describe("Chinese numerals", () => {
+  const read = (text: string): string[] => hanToLatin(text, "translate").map((s) => s.text);
+  it("reads positional numerals", () => {
+    expect(chineseNumeral("十二")).toBe(12);
+    expect(chineseNumeral("二十")).toBe(20);
+    expect(chineseNumeral("一百二十三")).toBe(123);
+    expect(chineseNumeral("二百零八")).toBe(208);
+    expect(chineseNumeral("一千〇二")).toBe(1002);
+  });
+  it("reads numerals written digit by digit, with either zero", () => {
+    expect(chineseNumeral("二〇八")).toBe(208);
+    expect(chineseNumeral("二零八")).toBe(208);
+    expect(chineseNumeral("六一二")).toBe(612);
+    expect(chineseNumeral("研究")).toBeUndefined();
+  });
+  it("reads ordinals in every form: 第十二, 第二〇八, 第二百零八, 第六研究所", () => {
+    expect(read("第十二")).toEqual(["12"]);
+    expect(read("第二〇八研究所")).toEqual(["208", "research institute"]);
+    expect(read("第二零八研究所")).toEqual(["208", "research institute"]);
+    expect(read("第二百零八研究所")).toEqual(["208", "research institute"]);
+    expect(read("第六研究所")).toEqual(["6", "research institute"]);
+  });
+  it("reads a number that names an institute or factory without 第", () => {
+    expect(read("六一二所")).toEqual(["612", "institute"]);
+    expect(read("七〇二所")).toEqual(["702", "institute"]);
+    expect(read("一五九厂")).toEqual(["159", "factory"]);
+    expect(read("二〇八")).toEqual(["208"]);
+  });
+  it("reads 第 and 所 around Arabic digits like Chinese numerals", () => {
+    expect(read("第709研究所")).toEqual(["709", "research institute"]);
+    expect(read("709所").filter((t) => t.trim() !== "")).toEqual(["709", "institute"]);
+  });
+  it("leaves numerals that are part of a name to pinyin", () => {
+    expect(read("三一重工")).toEqual(["san", "yi", "heavy industry"]);
+    expect(read("万科")).toEqual(["wan", "ke"]);
   });
 });
 
@@ -154,5 +194,26 @@ describe("generic words after plural folding", () => {
     expect(isGenericWord("logistic")).toBe(true);
     expect(isGenericWord("physic")).toBe(true);
     expect(isGenericWord("huawei")).toBe(false);
+  });
+});
+
+describe("Russian and Persian readings", () => {
+  it("romanizes Russian letters as the lists do: ц ts, х kh, hard and soft signs dropped", () => {
+    expect(toLatin("корпорация химпром")).toBe("korporatsiya khimprom");
+    expect(toLatin("объединенная авиастроительная")).toBe("obedinennaya aviastroitelnaya");
+  });
+  it("drops Russian state-enterprise legal forms", () => {
+    expect(markLegalForms(["fgup", "rosoboroneksport"])).toEqual([true, false]);
+    expect(markLegalForms(["federal", "state", "unitary", "enterprise", "x"])).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+  it("gives a Persian word read as a name its translation too", () => {
+    const melli = translateArabicScript("بانک ملی").find((s) => s.text === "melli");
+    expect(melli?.alternatives).toEqual(["national"]);
   });
 });

@@ -44,6 +44,8 @@ const CANONICAL: Record<string, string> = {
   centre: "center",
   centr: "center",
   tsentr: "center",
+  kontsern: "concern",
+  koncern: "concern",
   electronic: "electronics",
   elektronika: "electronics",
   microelectronic: "microelectronics",
