@@ -1,0 +1,145 @@
+import type { Classification, Warning } from "../classify/classify.js";
+import type { LicensingSnapshot } from "../rules/snapshot.js";
+import type { ItemFacts } from "./facts.js";
+import type { Missing, Piece } from "./piece.js";
+import type { ClassificationSummary, ItemDecision, Outcome, Requirement, ReviewPolicy } from "./types.js";
+
+const SEVERITY: Record<ReviewPolicy, number> = {
+  "presumption-of-approval": 0,
+  "case-by-case": 1,
+  "presumption-of-denial": 2,
+  "policy-of-denial": 3,
+};
+
+/** The strictest of the known review policies, or null when none is known. */
+export function strictest(policies: readonly (ReviewPolicy | null)[]): ReviewPolicy | null {
+  const known = policies.filter((p): p is ReviewPolicy => p !== null);
+  if (known.length === 0) return null;
+  return known.reduce((a, b) => (SEVERITY[b] > SEVERITY[a] ? b : a));
+}
+
+export function summarizeClassification(c: Classification): ClassificationSummary {
+  const {
+    tpp,
+    tppFormats,
+    performanceDensity,
+    memoryBandwidthDensity,
+    designedForDatacenter,
+    status,
+    computation,
+  } = c;
+  return {
+    tpp,
+    tppFormats,
+    performanceDensity,
+    memoryBandwidthDensity,
+    designedForDatacenter,
+    status,
+    computation,
+    ...(c.contained && {
+      contained: { ...summarizeClassification(c.contained), paragraph: c.contained.paragraph },
+    }),
+  };
+}
+
+/** Adds missing inputs once per field (the first reason given is kept). */
+function addMissing(into: Missing[], more: readonly Missing[]): void {
+  for (const m of more) if (!into.some((u) => u.field === m.field)) into.push(m);
+}
+
+/**
+ * Folds the pieces of one item into its decision: requirements, then the exception, then the review policies,
+ * each with its reasons. `groupsWarned` carries the Country Groups already warned about in this decision.
+ */
+export function foldItem(
+  f: ItemFacts,
+  snap: LicensingSnapshot,
+  pieces: readonly Piece[],
+  groupsWarned: Set<string>,
+): ItemDecision {
+  const { classification } = f;
+  const requirements: Requirement[] = [];
+  const warnings: Warning[] = [...classification.warnings];
+  const undetermined: Missing[] = classification.undetermined.map((m) => ({
+    field: `items.${f.index}.${m.field}`,
+    message: m.message,
+  }));
+  const exceptionReasons: Requirement[] = [];
+  const policies: NonNullable<Piece["policy"]>[] = [];
+  let exception: Piece["exception"];
+  for (const p of pieces) {
+    if (p.requirement) requirements.push(p.requirement);
+    if (p.exception && !exception) exception = p.exception;
+    if (p.policy) policies.push(p.policy);
+    exceptionReasons.push(...p.reasons);
+    for (const w of p.warnings) {
+      if (w.code === "UNVERIFIED_COUNTRY_GROUP") {
+        if (groupsWarned.has(w.message)) continue;
+        groupsWarned.add(w.message);
+      }
+      warnings.push(w);
+    }
+    addMissing(undetermined, p.undetermined);
+  }
+  const licenseRequired = requirements.length > 0;
+  const noRequirement: Requirement[] = licenseRequired
+    ? []
+    : [
+        {
+          code: "NO_REQUIREMENT",
+          message:
+            f.classes.size > 0
+              ? `${classification.paragraph} item, but no license requirement reaches destination ${f.t.destination} and these parties on ${snap.date} (mode ${snap.mode}).`
+              : `Not classified under 3A090/4A090/4E091 on ${snap.date}; no advanced-computing license requirement, no listed party and no company notice applies.`,
+          citation: classification.reasons.at(-1)?.citation ?? snap.cite(snap.rules.technicalNotesCite),
+        },
+      ];
+  if (exception) {
+    exceptionReasons.push({
+      code: "EXCEPTION_AVAILABLE",
+      message: `License Exception ${exception.name}: ${exception.reason}.`,
+      citation: exception.citation,
+    });
+  }
+  const policyReasons: Requirement[] = policies.map((p) => ({
+    code: "REVIEW_POLICY",
+    message: `Review policy under the ${p.source}: ${p.policy ?? "none published"} (${p.why}).`,
+    citation: p.citation,
+  }));
+  return {
+    index: f.index,
+    description: f.item.description,
+    quantity: f.item.quantity,
+    eccn: classification.eccn,
+    paragraph: classification.paragraph,
+    licenseRequired: classification.status === "undetermined" && !licenseRequired ? null : licenseRequired,
+    requirements,
+    exception: exception?.name ?? null,
+    exceptionDetail: exception
+      ? {
+          notificationDays: exception.notificationDays,
+          reason: exception.reason,
+          citation: exception.citation,
+        }
+      : null,
+    reviewPolicy: strictest(policies.map((p) => p.policy)),
+    reasons: [
+      ...classification.reasons,
+      ...requirements,
+      ...noRequirement,
+      ...exceptionReasons,
+      ...policyReasons,
+    ],
+    warnings,
+    undetermined,
+    classification: summarizeClassification(classification),
+  };
+}
+
+/** The decision's outcome from its items. */
+export function outcomeOf(items: readonly ItemDecision[]): Outcome {
+  if (items.some((i) => i.undetermined.length > 0 || i.licenseRequired === null)) return "undetermined";
+  if (items.some((i) => i.licenseRequired && !i.exception)) return "license-required";
+  if (items.some((i) => i.licenseRequired)) return "license-exception";
+  return "no-license-required";
+}

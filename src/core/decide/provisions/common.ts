@@ -1,0 +1,26 @@
+import type { Warning } from "../../classify/classify.js";
+import type { CountrySet } from "../../rules/schema.js";
+import type { LicensingSnapshot } from "../../rules/snapshot.js";
+import type { ItemFacts } from "../facts.js";
+import type { Missing } from "../piece.js";
+
+/** Warnings for the unverified Country Groups a set consults. */
+export function groupWarnings(snap: LicensingSnapshot, set: CountrySet): Warning[] {
+  return snap.rules.unverifiedGroups(set).map((g) => ({
+    code: "UNVERIFIED_COUNTRY_GROUP",
+    message: `Country Group ${g.name} membership is unverified: ${g.verification_note}`,
+    citation: snap.cite(g.cite),
+  }));
+}
+
+/** Whether a party (end user or consignee) is headquartered in the set. */
+export function headquarteredIn(f: ItemFacts, snap: LicensingSnapshot, set: CountrySet): boolean {
+  return f.t.headquarters.some((h) => snap.inSet(set, h));
+}
+
+/** The headquarters fields still missing, and the end user when no party was named, each with why it matters. */
+export function needHeadquarters(f: ItemFacts, why: string): Missing[] {
+  const missing: Missing[] = f.t.parties.missingHeadquarters.map((field) => ({ field, message: why }));
+  if (!f.t.txn.endUser && !f.t.txn.consignee) missing.push({ field: "endUser", message: why });
+  return missing;
+}

@@ -1,0 +1,22 @@
+import type { LicensingSnapshot } from "../../rules/snapshot.js";
+import type { ItemFacts } from "../facts.js";
+import { type Piece, piece } from "../piece.js";
+import { groupWarnings } from "./common.js";
+
+/** 15 CFR 744.23(a)(1): a stated supercomputer end use in Macau or D:5, whatever the item. */
+export function supercomputerEndUse(f: ItemFacts, snap: LicensingSnapshot): Piece {
+  const rule = snap.supercomputerEndUse;
+  const stated = (f.t.txn.endUse ?? []).some((u) => /supercomput/i.test(u));
+  if (!rule || !stated) return piece("supercomputer-end-use");
+  const warnings = groupWarnings(snap, rule.destinations);
+  if (!snap.inSet(rule.destinations, f.t.destination)) return piece("supercomputer-end-use", { warnings });
+  return piece("supercomputer-end-use", {
+    requirement: {
+      code: "SUPERCOMPUTER_END_USE",
+      message: `Stated supercomputer end use in ${f.t.destination}: license required for this item.`,
+      citation: snap.cite(rule.cite),
+    },
+    barsExceptions: true,
+    warnings,
+  });
+}
