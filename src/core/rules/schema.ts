@@ -205,6 +205,16 @@ const policy = z.enum([
   "policy-of-denial",
 ]);
 
+/** Words that, found in a stated end use (any letter case), make it this end use. */
+const endUseWords = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .regex(/^[a-z -]+$/, { error: "lower-case words" }),
+  )
+  .min(1);
+
 const dated = {
   from: isoDate,
   modes: z.array(mode).min(1).optional(),
@@ -224,7 +234,9 @@ export const licensingFile = z.strictObject({
   worldwide_rule: z.array(
     z.strictObject({ ...dated, items: z.array(itemClass).min(1), except_destinations: countrySet }),
   ),
-  supercomputer_end_use: z.array(z.strictObject({ ...dated, destinations: countrySet })),
+  supercomputer_end_use: z.array(
+    z.strictObject({ ...dated, destinations: countrySet, end_use_words: endUseWords }),
+  ),
   company_notices: z.array(
     z.strictObject({
       ...dated,
@@ -273,6 +285,9 @@ export const licensingFile = z.strictObject({
     ),
     AIA: z.array(z.strictObject({ ...dated, destinations: countrySet })),
   }),
+  red_flags: z.strictObject({
+    military_end_use: z.array(z.strictObject({ ...dated, end_use_words: endUseWords })),
+  }),
   review_policy: z.strictObject({
     destination_rule: z.array(
       z.strictObject({
@@ -312,6 +327,7 @@ export const licensingFile = z.strictObject({
         ...dated,
         destinations: countrySet,
         exported_from: countrySet,
+        items: z.array(itemClass).min(1),
         tpp_lt: z.number().positive(),
         dram_bandwidth_gbs_lt: z.number().positive(),
         policy,

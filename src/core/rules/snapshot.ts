@@ -4,6 +4,8 @@ import type { Cite, CountrySet, Licensing, Mode } from "./schema.js";
 type Entry<K extends keyof Licensing> = Licensing[K] extends readonly (infer T)[] ? T : never;
 type ExceptionEntry<K extends keyof Licensing["exceptions"]> =
   Licensing["exceptions"][K] extends readonly (infer T)[] ? T : never;
+type RedFlagEntry<K extends keyof Licensing["red_flags"]> =
+  Licensing["red_flags"][K] extends readonly (infer T)[] ? T : never;
 type PolicyEntry<K extends keyof Licensing["review_policy"]> =
   Licensing["review_policy"][K] extends readonly (infer T)[] ? T : never;
 
@@ -30,6 +32,9 @@ export interface LicensingSnapshot {
     readonly LPP: ExceptionEntry<"LPP"> | undefined;
     readonly AIA: ExceptionEntry<"AIA"> | undefined;
     readonly excludedItems: readonly string[];
+  };
+  readonly redFlags: {
+    readonly militaryEndUse: RedFlagEntry<"military_end_use"> | undefined;
   };
   readonly reviewPolicy: {
     readonly destinationRule: PolicyEntry<"destination_rule"> | undefined;
@@ -69,6 +74,9 @@ function build(rules: RuleBook, date: string, mode: Mode): LicensingSnapshot {
       LPP: at(L.exceptions.LPP),
       AIA: at(L.exceptions.AIA),
       excludedItems: L.exceptions.excluded_items,
+    }),
+    redFlags: Object.freeze({
+      militaryEndUse: at(L.red_flags.military_end_use),
     }),
     reviewPolicy: Object.freeze({
       destinationRule: at(rp.destination_rule),

@@ -24,3 +24,11 @@ export function needHeadquarters(f: ItemFacts, why: string): Missing[] {
   if (!f.t.txn.endUser && !f.t.txn.consignee) missing.push({ field: "endUser", message: why });
   return missing;
 }
+
+/** Whether a stated end use contains one of the words (any letter case). */
+export function statesEndUse(endUses: readonly string[] | undefined, words: readonly string[]): boolean {
+  return (endUses ?? []).some((u) => {
+    const lower = u.toLowerCase();
+    return words.some((w) => lower.includes(w));
+  });
+}

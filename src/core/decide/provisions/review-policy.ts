@@ -1,6 +1,6 @@
 import { formatNumber } from "../../classify/classify.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
-import { type ItemFacts, icCount } from "../facts.js";
+import { hasAny, type ItemFacts, icCount } from "../facts.js";
 import { type Missing, type Piece, piece } from "../piece.js";
 import type { ReviewPolicy } from "../types.js";
 import { groupWarnings, headquarteredIn, needHeadquarters } from "./common.js";
@@ -18,7 +18,7 @@ function envelope2026(
 ): { policy: ReviewPolicy; why: string; undetermined: Missing[]; piece: Piece } | undefined {
   const env = snap.reviewPolicy.envelope2026;
   const { txn, destination } = f.t;
-  const eligible = ["3A090.a", "3A090.b", "4A090.a", "4A090.b"].some((c) => f.classes.has(c));
+  const eligible = env !== undefined && hasAny(f.classes, env.items);
   if (!env || policy !== env.otherwise || !snap.inSet(env.destinations, destination) || !eligible)
     return undefined;
   const citation = snap.cite(env.cite);

@@ -1,13 +1,12 @@
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import type { ItemFacts } from "../facts.js";
 import { type Piece, piece } from "../piece.js";
-import { groupWarnings } from "./common.js";
+import { groupWarnings, statesEndUse } from "./common.js";
 
 /** 15 CFR 744.23(a)(1): a stated supercomputer end use in Macau or D:5, whatever the item. */
 export function supercomputerEndUse(f: ItemFacts, snap: LicensingSnapshot): Piece {
   const rule = snap.supercomputerEndUse;
-  const stated = (f.t.txn.endUse ?? []).some((u) => /supercomput/i.test(u));
-  if (!rule || !stated) return piece("supercomputer-end-use");
+  if (!rule || !statesEndUse(f.t.txn.endUse, rule.end_use_words)) return piece("supercomputer-end-use");
   const warnings = groupWarnings(snap, rule.destinations);
   if (!snap.inSet(rule.destinations, f.t.destination)) return piece("supercomputer-end-use", { warnings });
   return piece("supercomputer-end-use", {
