@@ -178,6 +178,7 @@ describe("uncertain rule data stays visibly uncertain", () => {
       destination: "CN",
       items: [{ spec: { kind: "hbm", memoryBandwidthGBs: 300, packageAreaMm2: 110 } }],
       endUser: { name: "Hanbit Memory Packaging (Wuxi) Co., Ltd.", country: "CN", headquarters: "KR" },
+      exporter: { name: "Hanbit Memory Co., Ltd.", headquarters: "KR" },
     });
     expect(d.items[0]).toMatchObject({ eccn: "3A090.c", licenseRequired: true, exception: "HBM" });
     expect(

@@ -458,6 +458,17 @@ function classifyOnce(
       citation: r.citation,
     });
   }
+  for (const p of version.paragraphs.filter((x) => x.applies_to === kind)) {
+    for (const c of p.all) {
+      if (c.boundary_uncertain !== undefined && inputs[c.input] === conditionOp(c).value) {
+        warnings.push({
+          code: "COMPARATOR_UNCERTAIN",
+          message: `${p.id}: ${inputLabels[c.input]} is exactly at the threshold ${show(conditionOp(c).value)}. ${c.boundary_uncertain}`,
+          citation: rules.cite(p.cite),
+        });
+      }
+    }
+  }
   if (ev.paragraph) {
     const p = version.paragraphs.find((x) => x.id === ev.paragraph)!;
     reasons.push({

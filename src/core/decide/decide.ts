@@ -1,3 +1,4 @@
+import type { Warning } from "../classify/classify.js";
 import { assertNoIssues } from "../errors.js";
 import type { Mode } from "../rules/schema.js";
 import { type LicensingSnapshot, licensingAt } from "../rules/snapshot.js";
@@ -13,6 +14,7 @@ import { listedParties } from "./provisions/listed-parties.js";
 import { redFlags } from "./provisions/red-flags.js";
 import { reviewPolicies } from "./provisions/review-policy.js";
 import { supercomputerEndUse } from "./provisions/supercomputer.js";
+import { uaeCarveOut } from "./provisions/uae.js";
 import { worldwideRule } from "./provisions/worldwide.js";
 import { type Transaction, transaction as transactionSchema } from "./transaction.js";
 import type { Decision, ItemDecision, Requirement } from "./types.js";
@@ -26,15 +28,17 @@ function decideItem(f: ItemFacts, snap: LicensingSnapshot, groupsWarned: Set<str
   const destination = destinationRule(f, snap);
   const headquarters = headquartersRule(f, snap, destination.requirement !== undefined);
   const hbm = hbmRule(f, snap);
+  const uae = uaeCarveOut(f, snap);
   const worldwide = worldwideRule(f, snap);
   const endUse = supercomputerEndUse(f, snap);
   const notices = companyNotices(f, snap);
   const listed = listedParties(f, snap);
-  const requirementPieces = [destination, headquarters, hbm, worldwide, endUse, ...notices, ...listed];
+  const requirementPieces = [destination, headquarters, hbm, uae, worldwide, endUse, ...notices, ...listed];
   const required: Required = {
     destination: destination.requirement !== undefined,
     headquarters: headquarters.requirement !== undefined,
     hbm: hbm.requirement !== undefined,
+    uae: uae.requirement !== undefined,
     worldwide: worldwide.requirement !== undefined,
     endUse: endUse.requirement !== undefined,
     notice: notices.some((p) => p.requirement),
@@ -48,6 +52,7 @@ function decideItem(f: ItemFacts, snap: LicensingSnapshot, groupsWarned: Set<str
       destination,
       headquarters,
       hbm,
+      uae,
       worldwide,
       endUse,
       ...redFlags(f, snap),
@@ -77,17 +82,19 @@ function decideOnce(
       citation: snap.cite(t.alias.cite),
     });
   }
+  const note = ctx.rules.destinationNotes[t.destination];
   const groupsWarned = new Set<string>();
   const items = txn.items.map((raw, index) =>
     decideItem(itemFacts(t, raw, index, asOf, mode), snap, groupsWarned),
   );
   const outcome = outcomeOf(items);
-  const warnings = parties.screenings
+  const warnings: Warning[] = parties.screenings
     .filter((s) => s.band === "review")
     .map((s) => ({
       code: "SCREENING_REVIEW",
       message: `'${s.name}' (${s.role}) is a possible match for ${s.hits.map((h) => `${h.name} [${h.list} ${h.id}]`).join("; ")}: a person must resolve it; the outcome stays undetermined until then.`,
     }));
+  if (note) warnings.push({ code: "DESTINATION_NOTE", message: note.text, citation: snap.cite(note.cite) });
   const rv = ctx.rules.ruleVersionAt(asOf, mode);
   return {
     outcome,

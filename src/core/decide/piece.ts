@@ -11,6 +11,8 @@ export type ProvisionId =
   | "supercomputer-end-use"
   | "company-notice"
   | "listed-party"
+  | "uae-carve-out"
+  | "affiliates-rule"
   | "license-exception"
   | "review-policy"
   | "red-flag";

@@ -72,6 +72,8 @@ export const condition = z
     lt: z.number().optional(),
     lte: z.number().optional(),
     eq: z.boolean().optional(),
+    /** The comparator itself is uncertain: a value exactly at the threshold is flagged with this text. */
+    boundary_uncertain: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     const ops = (["gte", "gt", "lt", "lte", "eq"] as const).filter((k) => c[k] !== undefined);
@@ -158,23 +160,42 @@ const countryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 code such as CN" });
 
-export const countryGroup = z.strictObject({
-  title: z.string().min(1),
-  cite,
-  verification: z.enum(["verified", "unverified"]),
-  verification_note: z.string().min(1),
-  least_certain: z.array(countryCode).optional(),
-  members: z.array(countryCode),
-  changes: z
-    .array(z.strictObject({ country: countryCode, from: isoDate, to: isoDate.optional(), cite }))
-    .optional(),
-});
+export const countryGroup = z
+  .strictObject({
+    title: z.string().min(1),
+    cite,
+    /** verified: read against the eCFR; secondary-snapshot: a dated secondary rendering; unverified: from memory. */
+    verification: z.enum(["verified", "secondary-snapshot", "unverified"]),
+    /** The date a secondary snapshot was stated to be current on. */
+    snapshot_date: isoDate.optional(),
+    verification_note: z.string().min(1),
+    /** Members independent sources confirm: no warning is given about them. */
+    confirmed: z.array(countryCode).optional(),
+    least_certain: z.array(countryCode).optional(),
+    least_certain_note: z.string().min(1).optional(),
+    members: z.array(countryCode),
+    changes: z
+      .array(
+        z
+          .strictObject({ country: countryCode, from: isoDate.optional(), to: isoDate.optional(), cite })
+          .refine((c) => c.from !== undefined || c.to !== undefined, {
+            error: "a change needs 'from', 'to' or both",
+          }),
+      )
+      .optional(),
+  })
+  .refine((g) => (g.verification === "secondary-snapshot") === (g.snapshot_date !== undefined), {
+    error: "a secondary-snapshot group needs snapshot_date, and only such a group has one",
+    path: ["snapshot_date"],
+  });
 export type CountryGroupData = z.infer<typeof countryGroup>;
 
 export const countryGroupsFile = z.strictObject({
   last_reviewed: isoDate,
   groups: z.record(z.string().regex(/^[A-Z0-9]+$/), countryGroup),
   destination_aliases: z.record(countryCode, z.strictObject({ as: countryCode, cite })),
+  /** Said of a destination in every answer about it (e.g. regions of it under other controls). */
+  destination_notes: z.record(countryCode, z.strictObject({ text: z.string().min(1), cite })).optional(),
 });
 
 export const technicalNotesFile = z.strictObject({
@@ -230,6 +251,25 @@ export const licensingFile = z.strictObject({
   headquarters_rule: z.array(
     z.strictObject({ ...dated, items: z.array(itemClass).min(1), headquarters: countrySet }),
   ),
+  uae_carve_out: z.array(
+    z.strictObject({
+      ...dated,
+      destinations: countrySet,
+      items: z.array(itemClass).min(1),
+      /** End users that are this country's government are outside the requirement. */
+      government_of: countrySet,
+      /** End users headquartered (or with their ultimate parent) here are outside the requirement. */
+      headquartered_in: countrySet,
+      approved_entities: z.strictObject({
+        /** false: the list is known to be incomplete; answers say so. */
+        complete: z.boolean(),
+        note: z.string().min(1),
+        entries: z.array(
+          z.strictObject({ name: z.string().min(1), from: isoDate.optional(), to: isoDate.optional(), cite }),
+        ),
+      }),
+    }),
+  ),
   hbm_rule: z.array(z.strictObject({ ...dated, items: z.array(itemClass).min(1), destinations: countrySet })),
   worldwide_rule: z.array(
     z.strictObject({ ...dated, items: z.array(itemClass).min(1), except_destinations: countrySet }),
@@ -264,6 +304,8 @@ export const licensingFile = z.strictObject({
       z.strictObject({
         ...dated,
         destinations: countrySet,
+        /** Destinations within which in-country transfers are authorized whoever the parties are. */
+        in_country_transfers: countrySet.optional(),
         notification_days: z.number().int().nonnegative(),
         overcomes_headquarters_rule: z.boolean(),
       }),
@@ -274,6 +316,8 @@ export const licensingFile = z.strictObject({
         ...dated,
         items: z.array(itemClass).min(1),
         memory_bandwidth_density_lt: z.number().positive(),
+        /** Where the exporter (or its ultimate parent) must be headquartered. */
+        exporter_headquarters: countrySet.optional(),
       }),
     ),
     LPP: z.array(
@@ -321,6 +365,7 @@ export const licensingFile = z.strictObject({
       }),
     ),
     supercomputer_end_use: z.array(z.strictObject({ ...dated, default: policy })),
+    uae_carve_out: z.array(z.strictObject({ ...dated, default: policy.nullable() })),
     company_notices: z.array(z.strictObject({ ...dated, default: policy.nullable() })),
     envelope_2026: z.array(
       z.strictObject({

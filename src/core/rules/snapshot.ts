@@ -21,6 +21,7 @@ export interface LicensingSnapshot {
   readonly destinationRule: Entry<"destination_rule"> | undefined;
   readonly headquartersRule: Entry<"headquarters_rule"> | undefined;
   readonly hbmRule: Entry<"hbm_rule"> | undefined;
+  readonly uaeCarveOut: Entry<"uae_carve_out"> | undefined;
   readonly worldwideRule: Entry<"worldwide_rule"> | undefined;
   readonly supercomputerEndUse: Entry<"supercomputer_end_use"> | undefined;
   /** Company-specific notices in force (several may be in force side by side). */
@@ -42,6 +43,7 @@ export interface LicensingSnapshot {
     readonly hbmRule: PolicyEntry<"hbm_rule"> | undefined;
     readonly worldwideRule: PolicyEntry<"worldwide_rule"> | undefined;
     readonly supercomputerEndUse: PolicyEntry<"supercomputer_end_use"> | undefined;
+    readonly uaeCarveOut: PolicyEntry<"uae_carve_out"> | undefined;
     readonly companyNotices: PolicyEntry<"company_notices"> | undefined;
     readonly envelope2026: PolicyEntry<"envelope_2026"> | undefined;
   };
@@ -62,6 +64,7 @@ function build(rules: RuleBook, date: string, mode: Mode): LicensingSnapshot {
     destinationRule: at(L.destination_rule),
     headquartersRule: at(L.headquarters_rule),
     hbmRule: at(L.hbm_rule),
+    uaeCarveOut: at(L.uae_carve_out),
     worldwideRule: at(L.worldwide_rule),
     supercomputerEndUse: at(L.supercomputer_end_use),
     companyNotices: L.company_notices.filter(
@@ -84,6 +87,7 @@ function build(rules: RuleBook, date: string, mode: Mode): LicensingSnapshot {
       hbmRule: at(rp.hbm_rule),
       worldwideRule: at(rp.worldwide_rule),
       supercomputerEndUse: at(rp.supercomputer_end_use),
+      uaeCarveOut: at(rp.uae_carve_out),
       companyNotices: at(rp.company_notices),
       envelope2026: at(rp.envelope_2026),
     }),

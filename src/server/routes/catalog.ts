@@ -4,6 +4,7 @@ import { classify } from "../../core/classify/classify.js";
 import { type ItemSpec, itemSpec, parseItemSpec } from "../../core/classify/spec.js";
 import { ChipGateError } from "../../core/errors.js";
 import { chipHistory } from "../../core/history.js";
+import { verificationStatus } from "../../core/rules/rulebook.js";
 import { zodIssues } from "../errors.js";
 import { jsonText, type Route, route } from "../route.js";
 import { idParams, intParam, isoDate, modeParam, today } from "./common.js";
@@ -226,6 +227,7 @@ export const catalogRoutes: Route[] = [
           name: g.name,
           title: g.title,
           verification: g.verification,
+          verificationStatus: verificationStatus(g),
           verificationNote: g.verification_note,
           leastCertain: g.least_certain ?? [],
           members: query.date ? [...rules.groupMembersAt(g.name, query.date)].sort() : g.members,

@@ -1,16 +1,26 @@
 import type { Warning } from "../../classify/classify.js";
+import { verificationStatus } from "../../rules/rulebook.js";
 import type { CountrySet } from "../../rules/schema.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import type { ItemFacts } from "../facts.js";
 import type { Missing } from "../piece.js";
 
-/** Warnings for the unverified Country Groups a set consults. */
-export function groupWarnings(snap: LicensingSnapshot, set: CountrySet): Warning[] {
-  return snap.rules.unverifiedGroups(set).map((g) => ({
-    code: "UNVERIFIED_COUNTRY_GROUP",
-    message: `Country Group ${g.name} membership is unverified: ${g.verification_note}`,
-    citation: snap.cite(g.cite),
-  }));
+/**
+ * Warnings for the Country Groups not verified against the eCFR whose membership of one of these countries
+ * decides whether it is in the set (none for a country whose answer no single group's membership changes).
+ */
+export function groupWarnings(
+  snap: LicensingSnapshot,
+  set: CountrySet,
+  countries: readonly string[],
+): Warning[] {
+  return countries.flatMap((country) =>
+    snap.rules.decidingGroups(set, country, snap.date).map((g) => ({
+      code: "UNVERIFIED_COUNTRY_GROUP",
+      message: `Whether ${country} is in Country Group ${g.name} decides this answer; ${g.name} membership: ${verificationStatus(g)} (${g.verification_note})${g.least_certain?.includes(country) ? ` ${g.least_certain_note ?? `${country} is among its least certain members.`}` : ""}`,
+      citation: snap.cite(g.cite),
+    })),
+  );
 }
 
 /** Whether a party (end user or consignee) is headquartered in the set. */

@@ -2,6 +2,7 @@ import { formatNumber } from "../../classify/classify.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import type { ItemFacts } from "../facts.js";
 import { type Piece, piece } from "../piece.js";
+import { exporterOf } from "../transaction.js";
 import { headquarteredIn } from "./common.js";
 
 type Notice = LicensingSnapshot["companyNotices"][number];
@@ -23,7 +24,8 @@ export function companyNotice(f: ItemFacts, snap: LicensingSnapshot, notice: Not
   }));
   const chip = f.item.chip;
   if (chip && notice.chips.includes(chip.id)) {
-    if (txn.exporter === undefined) {
+    const exporter = exporterOf(txn)?.name;
+    if (exporter === undefined) {
       return piece("company-notice", {
         undetermined: [
           {
@@ -34,13 +36,13 @@ export function companyNotice(f: ItemFacts, snap: LicensingSnapshot, notice: Not
         warnings: uncertain,
       });
     }
-    const named = notice.exporters.some((e) => new RegExp(`\\b${e}\\b`, "i").test(txn.exporter!));
+    const named = notice.exporters.some((e) => new RegExp(`\\b${e}\\b`, "i").test(exporter));
     if (!named) {
       return piece("company-notice", {
         warnings: [
           {
             code: "COMPANY_NOTICE_OTHER_EXPORTER",
-            message: `Notice ${notice.id} was addressed to ${notice.exporters.join(", ")}; whether it binds ${txn.exporter} is unclear.`,
+            message: `Notice ${notice.id} was addressed to ${notice.exporters.join(", ")}; whether it binds ${exporter} is unclear.`,
             citation,
           },
           ...uncertain,

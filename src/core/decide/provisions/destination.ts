@@ -7,7 +7,7 @@ import { groupWarnings } from "./common.js";
 export function destinationRule(f: ItemFacts, snap: LicensingSnapshot): Piece {
   const rule = snap.destinationRule;
   if (!rule || !hasAny(f.classes, rule.items)) return piece("destination-rule");
-  const warnings = groupWarnings(snap, rule.destinations);
+  const warnings = groupWarnings(snap, rule.destinations, [f.t.destination]);
   if (!snap.inSet(rule.destinations, f.t.destination)) return piece("destination-rule", { warnings });
   return piece("destination-rule", {
     requirement: {

@@ -2,6 +2,7 @@ import { formatNumber } from "../../classify/classify.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import { hasAny, type ItemFacts, icCount } from "../facts.js";
 import { type Piece, piece } from "../piece.js";
+import { exporterOf } from "../transaction.js";
 import type { Requirement } from "../types.js";
 import { groupWarnings, headquarteredIn } from "./common.js";
 
@@ -10,6 +11,7 @@ export interface Required {
   destination: boolean;
   headquarters: boolean;
   hbm: boolean;
+  uae: boolean;
   worldwide: boolean;
   endUse: boolean;
   notice: boolean;
@@ -40,14 +42,45 @@ export function hbmException(f: ItemFacts, snap: LicensingSnapshot): Piece | und
       ],
     });
   }
+  const uncertain = (hbm.uncertain ?? []).map((message) => ({
+    code: "UNCERTAIN_RULE_DATA",
+    message,
+    citation,
+  }));
+  const exporter = exporterOf(f.t.txn);
+  if (hbm.exporter_headquarters) {
+    if (exporter?.headquarters === undefined) {
+      return piece("license-exception", {
+        undetermined: [
+          {
+            field: exporter ? "exporter.headquarters" : "exporter",
+            message:
+              "License Exception HBM needs the exporter headquartered in the US or an A:5 country, with no ultimate parent in D:5 or Macau: give the exporter as { name, headquarters }",
+          },
+        ],
+      });
+    }
+    const hq = f.t.ctx.rules.destinationAliases[exporter.headquarters]?.as ?? exporter.headquarters;
+    if (!snap.inSet(hbm.exporter_headquarters, hq)) {
+      return piece("license-exception", {
+        reasons: [
+          noException(
+            `License Exception HBM needs the exporter headquartered in the US or an A:5 country and not in D:5 or Macau; '${exporter.name}' is headquartered in ${exporter.headquarters}.`,
+            citation,
+          ),
+        ],
+        warnings: groupWarnings(snap, hbm.exporter_headquarters, [hq]),
+      });
+    }
+  }
   return piece("license-exception", {
     exception: {
       name: "HBM",
       notificationDays: 0,
-      reason: `memory bandwidth density below ${hbm.memory_bandwidth_density_lt} GB/s/mm2`,
+      reason: `memory bandwidth density below ${hbm.memory_bandwidth_density_lt} GB/s/mm2${hbm.exporter_headquarters ? `, and the exporter is headquartered in ${exporter!.headquarters}` : ""}`,
       citation,
     },
-    warnings: (hbm.uncertain ?? []).map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
+    warnings: uncertain,
   });
 }
 
@@ -78,6 +111,23 @@ export function nacOrAca(f: ItemFacts, snap: LicensingSnapshot, required: Requir
   }
   const destination = f.t.destination;
   const hqRule = snap.headquartersRule;
+  const aliases = f.t.ctx.rules.destinationAliases;
+  const from = aliases[f.t.txn.exportedFrom]?.as ?? f.t.txn.exportedFrom;
+  if (
+    aca?.in_country_transfers &&
+    from === destination &&
+    snap.inSet(aca.in_country_transfers, destination)
+  ) {
+    return piece("license-exception", {
+      exception: {
+        name: "ACA",
+        notificationDays: aca.notification_days,
+        reason: `an in-country transfer within ${destination} (Macau or D:5); a written purchase order is required`,
+        citation: snap.cite(aca.cite),
+      },
+      warnings: groupWarnings(snap, aca.in_country_transfers, [destination]),
+    });
+  }
   const acaFits =
     aca &&
     snap.inSet(aca.destinations, destination) &&
@@ -91,7 +141,10 @@ export function nacOrAca(f: ItemFacts, snap: LicensingSnapshot, required: Requir
         reason: `destination ${destination} is in D:1/D:4 but not Macau or D:5, and no party is headquartered in D:5 or Macau; a written purchase order is required`,
         citation: snap.cite(aca.cite),
       },
-      warnings: groupWarnings(snap, aca.destinations),
+      warnings: [
+        ...groupWarnings(snap, aca.destinations, [destination]),
+        ...(hqRule ? groupWarnings(snap, hqRule.headquarters, f.t.headquarters) : []),
+      ],
     });
   }
   const nacFits =
@@ -107,7 +160,10 @@ export function nacOrAca(f: ItemFacts, snap: LicensingSnapshot, required: Requir
         reason: `file a notification at least ${nac.notification_days} days before export; usable only if BIS does not tell the exporter a license is required`,
         citation: snap.cite(nac.cite),
       },
-      warnings: groupWarnings(snap, nac.destinations),
+      warnings: [
+        ...groupWarnings(snap, nac.destinations, [destination]),
+        ...(nac.headquarters ? groupWarnings(snap, nac.headquarters, f.t.headquarters) : []),
+      ],
     });
   }
   return piece("license-exception", {
@@ -172,5 +228,17 @@ export function licenseExceptions(f: ItemFacts, snap: LicensingSnapshot, require
   if (hbm) return [hbm];
   if (required.destination || required.headquarters) return [nacOrAca(f, snap, required)];
   if (required.worldwide) return [aiaOrLpp(f, snap)];
+  if (required.uae) {
+    return [
+      piece("license-exception", {
+        reasons: [
+          noException(
+            "ChipGate offers no license exception against the UAE-specific requirement: whether NAC or ACA still apply to the UAE is not known (reference §14.6 question 18).",
+            snap.cite(snap.uaeCarveOut!.cite),
+          ),
+        ],
+      }),
+    ];
+  }
   return [];
 }

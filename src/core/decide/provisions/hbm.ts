@@ -7,7 +7,7 @@ import { groupWarnings } from "./common.js";
 export function hbmRule(f: ItemFacts, snap: LicensingSnapshot): Piece {
   const rule = snap.hbmRule;
   if (!rule || !hasAny(f.classes, rule.items)) return piece("hbm-rule");
-  const warnings = groupWarnings(snap, rule.destinations);
+  const warnings = groupWarnings(snap, rule.destinations, [f.t.destination]);
   if (!snap.inSet(rule.destinations, f.t.destination)) return piece("hbm-rule", { warnings });
   return piece("hbm-rule", {
     requirement: {

@@ -11,7 +11,7 @@ import { groupWarnings, headquarteredIn, needHeadquarters } from "./common.js";
 export function headquartersRule(f: ItemFacts, snap: LicensingSnapshot, destinationRequired: boolean): Piece {
   const rule = snap.headquartersRule;
   if (!rule || !hasAny(f.classes, rule.items)) return piece("headquarters-rule");
-  const warnings = groupWarnings(snap, rule.headquarters);
+  const warnings = groupWarnings(snap, rule.headquarters, f.t.headquarters);
   const undetermined =
     f.t.parties.missingHeadquarters.length || (!f.t.txn.endUser && !f.t.txn.consignee)
       ? needHeadquarters(

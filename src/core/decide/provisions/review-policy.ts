@@ -76,7 +76,7 @@ export function destinationPolicy(f: ItemFacts, snap: LicensingSnapshot): Piece 
   let citation = snap.cite(d.cite);
   const warnings = [
     ...(d.uncertain ?? []).map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
-    ...(d.restricted ? groupWarnings(snap, d.restricted) : []),
+    ...(d.restricted ? groupWarnings(snap, d.restricted, [destination, ...f.t.headquarters]) : []),
   ];
   const undetermined: Missing[] = [];
   const env = envelope2026(f, snap, policy);
@@ -163,6 +163,21 @@ export function supercomputerPolicy(_f: ItemFacts, snap: LicensingSnapshot): Pie
   });
 }
 
+/** 91 FR 43034: the review policy for a UAE end user outside the carve-out was not found. */
+export function uaePolicy(_f: ItemFacts, snap: LicensingSnapshot): Piece {
+  const u = snap.reviewPolicy.uaeCarveOut!;
+  const citation = snap.cite(u.cite);
+  return piece("review-policy", {
+    policy: {
+      source: "UAE carve-out",
+      policy: u.default,
+      citation,
+      why: "no review policy for UAE end users outside the carve-out was found",
+    },
+    warnings: (u.uncertain ?? []).map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
+  });
+}
+
 /** No review policy was published for the "is informed" notices. */
 export function noticePolicy(_f: ItemFacts, snap: LicensingSnapshot): Piece {
   const n = snap.reviewPolicy.companyNotices;
@@ -184,6 +199,7 @@ export function reviewPolicies(f: ItemFacts, snap: LicensingSnapshot, required: 
     ...(required.destination ? [destinationPolicy(f, snap)] : []),
     ...(required.headquarters ? [headquartersPolicy(f, snap)] : []),
     ...(required.hbm ? [hbmPolicy(f, snap)] : []),
+    ...(required.uae ? [uaePolicy(f, snap)] : []),
     ...(required.worldwide ? [worldwidePolicy(f, snap)] : []),
     ...(required.endUse ? [supercomputerPolicy(f, snap)] : []),
     ...(required.notice ? [noticePolicy(f, snap)] : []),

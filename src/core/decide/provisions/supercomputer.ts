@@ -7,7 +7,7 @@ import { groupWarnings, statesEndUse } from "./common.js";
 export function supercomputerEndUse(f: ItemFacts, snap: LicensingSnapshot): Piece {
   const rule = snap.supercomputerEndUse;
   if (!rule || !statesEndUse(f.t.txn.endUse, rule.end_use_words)) return piece("supercomputer-end-use");
-  const warnings = groupWarnings(snap, rule.destinations);
+  const warnings = groupWarnings(snap, rule.destinations, [f.t.destination]);
   if (!snap.inSet(rule.destinations, f.t.destination)) return piece("supercomputer-end-use", { warnings });
   return piece("supercomputer-end-use", {
     requirement: {
