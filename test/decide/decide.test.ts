@@ -30,8 +30,8 @@ describe("parties are screened", () => {
   });
 
   it("a review-band hit leaves the outcome undetermined until a person resolves it", () => {
-    // Any listed record will do: the screen function is injected, so force a review-band hit on it.
-    const listed = ctx.screen({ name: "华为技术有限公司" }).hits[0]!;
+    // Any Entity List record will do: the screen function is injected, so force a review-band hit on it.
+    const listed = ctx.screen({ name: "华为技术有限公司" }).hits.find((h) => h.list === "EL")!;
     const reviewing: DecideContext = {
       ...ctx,
       screen: (q) => ({ query: q.name, hits: [{ ...listed, band: "review", score: 0.7 }] }),

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Warning } from "../classify/classify.js";
 import { assertNoIssues } from "../errors.js";
 import type { Mode } from "../rules/schema.js";
@@ -5,13 +6,14 @@ import { type LicensingSnapshot, licensingAt } from "../rules/snapshot.js";
 import type { DecideContext, DecideOptions } from "./context.js";
 import { type ItemFacts, itemFacts, type PartyFacts, screenParties, transactionFacts } from "./facts.js";
 import { foldItem, outcomeOf } from "./fold.js";
+import { affiliates } from "./provisions/affiliates.js";
 import { companyNotices } from "./provisions/company-notices.js";
 import { destinationRule } from "./provisions/destination.js";
 import { licenseExceptions, type Required } from "./provisions/exceptions.js";
 import { hbmRule } from "./provisions/hbm.js";
 import { headquartersRule } from "./provisions/headquarters.js";
 import { listedParties } from "./provisions/listed-parties.js";
-import { redFlags } from "./provisions/red-flags.js";
+import { redFlags, transactionRedFlags } from "./provisions/red-flags.js";
 import { reviewPolicies } from "./provisions/review-policy.js";
 import { supercomputerEndUse } from "./provisions/supercomputer.js";
 import { uaeCarveOut } from "./provisions/uae.js";
@@ -25,6 +27,7 @@ import { DISCLAIMER } from "./context.js";
 
 /** Every provision applied to one item, folded into its decision. */
 function decideItem(f: ItemFacts, snap: LicensingSnapshot, groupsWarned: Set<string>): ItemDecision {
+  const parties = f.t.parties.parties;
   const destination = destinationRule(f, snap);
   const headquarters = headquartersRule(f, snap, destination.requirement !== undefined);
   const hbm = hbmRule(f, snap);
@@ -32,7 +35,7 @@ function decideItem(f: ItemFacts, snap: LicensingSnapshot, groupsWarned: Set<str
   const worldwide = worldwideRule(f, snap);
   const endUse = supercomputerEndUse(f, snap);
   const notices = companyNotices(f, snap);
-  const listed = listedParties(f, snap);
+  const listed = [...listedParties(f, snap, parties), ...affiliates(snap, parties)];
   const requirementPieces = [destination, headquarters, hbm, uae, worldwide, endUse, ...notices, ...listed];
   const required: Required = {
     destination: destination.requirement !== undefined,
@@ -42,7 +45,7 @@ function decideItem(f: ItemFacts, snap: LicensingSnapshot, groupsWarned: Set<str
     worldwide: worldwide.requirement !== undefined,
     endUse: endUse.requirement !== undefined,
     notice: notices.some((p) => p.requirement),
-    barred: requirementPieces.some((p) => p.requirement && p.barsExceptions),
+    barred: requirementPieces.some((p) => p.barsExceptions),
     any: requirementPieces.some((p) => p.requirement),
   };
   return foldItem(
@@ -65,6 +68,22 @@ function decideItem(f: ItemFacts, snap: LicensingSnapshot, groupsWarned: Set<str
   );
 }
 
+/** Possible matches a person must resolve, for the parties and their owners. */
+function screeningReviews(parties: PartyFacts): Warning[] {
+  const named = [
+    ...parties.parties.map((p) => ({ path: p.path, name: p.party.name, reviews: p.reviews })),
+    ...parties.parties.flatMap((p) =>
+      p.owners.map((o) => ({ path: o.path, name: o.owner.name, reviews: o.reviews })),
+    ),
+  ];
+  return named
+    .filter((p) => p.reviews.length > 0)
+    .map((p) => ({
+      code: "SCREENING_REVIEW",
+      message: `'${p.name}' (${p.path}) is a possible match for ${p.reviews.map((m) => `${m.hit.name} [${m.hit.list} ${m.hit.id}]`).join("; ")}: a person must resolve it.`,
+    }));
+}
+
 function decideOnce(
   txn: Transaction,
   ctx: DecideContext,
@@ -82,19 +101,22 @@ function decideOnce(
       citation: snap.cite(t.alias.cite),
     });
   }
-  const note = ctx.rules.destinationNotes[t.destination];
   const groupsWarned = new Set<string>();
-  const items = txn.items.map((raw, index) =>
-    decideItem(itemFacts(t, raw, index, asOf, mode), snap, groupsWarned),
-  );
+  const facts = txn.items.map((raw, index) => itemFacts(t, raw, index, asOf, mode));
+  const items = facts.map((f) => decideItem(f, snap, groupsWarned));
   const outcome = outcomeOf(items);
-  const warnings: Warning[] = parties.screenings
-    .filter((s) => s.band === "review")
-    .map((s) => ({
-      code: "SCREENING_REVIEW",
-      message: `'${s.name}' (${s.role}) is a possible match for ${s.hits.map((h) => `${h.name} [${h.list} ${h.id}]`).join("; ")}: a person must resolve it; the outcome stays undetermined until then.`,
-    }));
+  const warnings = [...screeningReviews(parties), ...transactionRedFlags(t, snap, facts)];
+  const note = ctx.rules.destinationNotes[t.destination];
   if (note) warnings.push({ code: "DESTINATION_NOTE", message: note.text, citation: snap.cite(note.cite) });
+  const missing: Decision["missing"] = [];
+  for (const item of items)
+    for (const u of item.undetermined) if (!missing.some((m) => m.field === u.field)) missing.push(u);
+  if (outcome === "license-required" && missing.length) {
+    warnings.push({
+      code: "OPEN_QUESTIONS",
+      message: `A license is required whatever the answers to the open questions (${missing.map((m) => m.field).join(", ")}); they may still change the license exception and the review policy.`,
+    });
+  }
   const rv = ctx.rules.ruleVersionAt(asOf, mode);
   return {
     outcome,
@@ -108,6 +130,7 @@ function decideOnce(
     parties: parties.screenings,
     warnings,
     reasons,
+    missing,
     otherMode: { mode, outcome, differs: false, differences: [] },
     versions: ctx.versions,
     disclaimer: DISCLAIMER,
@@ -115,19 +138,32 @@ function decideOnce(
 }
 
 /**
+ * One input error, path and message. Of a union (a name or an object) the alternative that got furthest
+ * speaks: `exporter.role` rather than "invalid input".
+ */
+function namedIssue(issue: z.core.$ZodIssue): { path: string; message: string } {
+  let i = issue;
+  while (i.code === "invalid_union" && i.errors.length > 0) {
+    const best = [...i.errors].sort((a, b) => (b[0]?.path.length ?? 0) - (a[0]?.path.length ?? 0))[0]!;
+    if (!best[0]) break;
+    i = { ...best[0], path: [...i.path, ...best[0].path] } as z.core.$ZodIssue;
+  }
+  const message = i.code === "unrecognized_keys" ? `unknown field(s): ${i.keys.join(", ")}` : i.message;
+  return { path: i.path.join(".") || "(transaction)", message };
+}
+
+/**
  * Decides whether a transaction may go without a license, with a license exception, or needs a license, on
  * the transaction's date, with every requirement, exception and review policy cited. Parties are screened.
- * A missing input that matters makes the outcome "undetermined", naming it.
+ * A known requirement decides "license-required" even when something else is open; otherwise a missing input
+ * that matters makes the outcome "undetermined". Either way every open input is named in `missing`.
  */
 export function decide(raw: unknown, ctx: DecideContext, options: DecideOptions): Decision {
   let txn = options.validated;
   if (!txn) {
     const parsed = transactionSchema.safeParse(raw);
     if (!parsed.success) {
-      assertNoIssues(
-        parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(transaction)", message: i.message })),
-        "transaction",
-      );
+      assertNoIssues(parsed.error.issues.map(namedIssue), "transaction");
     }
     txn = parsed.data!;
   }

@@ -8,8 +8,8 @@ import type { Cite, Mode } from "../rules/schema.js";
 import { bestBand } from "../screening/band.js";
 import type { ScreeningHit } from "../screening/index.js";
 import type { DecideContext } from "./context.js";
-import type { Transaction, TransactionItem } from "./transaction.js";
-import type { PartyScreening } from "./types.js";
+import type { Owner, Party, Transaction, TransactionItem } from "./transaction.js";
+import type { OwnerScreening, PartyRole, PartyScreening } from "./types.js";
 
 /** An item of the transaction with its spec looked up in the catalog when it names a chip. */
 export interface ResolvedItem {
@@ -92,57 +92,120 @@ export function itemClasses(c: Classification): Set<string> {
 export const hasAny = (classes: ReadonlySet<string>, items: readonly string[]) =>
   items.some((i) => classes.has(i));
 
-/** A party's match on a restricted-party list, with the listed record it matched. */
+/** A hit on a restricted-party list, with the listed record it is on. */
 export interface ListedMatch {
-  role: string;
+  /** Where the screened name is: "endUser", "consignee.owners.1", ... */
+  path: string;
+  name: string;
   hit: PartyScreening["hits"][number];
   record: ScreeningHit["record"];
 }
 
-export interface PartyFacts {
-  screenings: PartyScreening[];
-  /** Headquarters given for the parties, as entered. */
-  headquarters: string[];
-  missingHeadquarters: string[];
-  listedMatches: ListedMatch[];
-  reviewHits: PartyScreening[];
+/** A declared owner, screened. */
+export interface ScreenedOwner {
+  owner: Owner;
+  path: string;
+  screening: OwnerScreening;
+  matches: ListedMatch[];
+  reviews: ListedMatch[];
 }
 
+/** A party of the transaction, screened with its owners. */
+export interface ScreenedParty {
+  role: PartyRole;
+  path: string;
+  party: Party;
+  screening: PartyScreening;
+  matches: ListedMatch[];
+  reviews: ListedMatch[];
+  owners: ScreenedOwner[];
+}
+
+export interface PartyFacts {
+  parties: ScreenedParty[];
+  screenings: PartyScreening[];
+  /** Headquarters given for the end user and consignee, as entered. */
+  headquarters: string[];
+  missingHeadquarters: string[];
+}
+
+function screenName(
+  ctx: DecideContext,
+  path: string,
+  name: string,
+  country: string | undefined,
+): {
+  hits: PartyScreening["hits"];
+  band: PartyScreening["band"];
+  matches: ListedMatch[];
+  reviews: ListedMatch[];
+} {
+  const result = ctx.screen({ name, ...(country && { country }) });
+  const hits = result.hits.map(({ record: _record, ...hit }) => hit);
+  const matches: ListedMatch[] = [];
+  const reviews: ListedMatch[] = [];
+  result.hits.forEach((h, i) => {
+    (h.band === "match" ? matches : reviews).push({ path, name, hit: hits[i]!, record: h.record });
+  });
+  // Entries that state a license requirement (the Entity List's) govern; list them first.
+  matches.sort((a, b) => Number(!a.record.license_requirement) - Number(!b.record.license_requirement));
+  return { hits, band: bestBand(hits), matches, reviews };
+}
+
+/** The parties in the order they are screened and reported. */
+function partiesOf(txn: Transaction): { role: PartyRole; path: string; party: Party }[] {
+  return [
+    ...(txn.endUser ? [{ role: "endUser" as const, path: "endUser", party: txn.endUser }] : []),
+    ...(txn.consignee ? [{ role: "consignee" as const, path: "consignee", party: txn.consignee }] : []),
+    ...(txn.purchaser ? [{ role: "purchaser" as const, path: "purchaser", party: txn.purchaser }] : []),
+    ...(txn.intermediateConsignees ?? []).map((party, i) => ({
+      role: "intermediateConsignee" as const,
+      path: `intermediateConsignees.${i}`,
+      party,
+    })),
+  ];
+}
+
+/** Screens every party and every declared owner through the context's screen function. */
 export function screenParties(txn: Transaction, ctx: DecideContext): PartyFacts {
-  const facts: PartyFacts = {
-    screenings: [],
-    headquarters: [],
-    missingHeadquarters: [],
-    listedMatches: [],
-    reviewHits: [],
-  };
-  for (const role of ["endUser", "consignee"] as const) {
-    const party = txn[role];
-    if (!party) continue;
-    if (party.headquarters) facts.headquarters.push(party.headquarters);
-    else facts.missingHeadquarters.push(`${role}.headquarters`);
-    const result = ctx.screen({ name: party.name, ...(party.country && { country: party.country }) });
-    const hits = result.hits.map(({ record: _record, ...hit }) => hit);
-    const band = bestBand(hits);
+  const facts: PartyFacts = { parties: [], screenings: [], headquarters: [], missingHeadquarters: [] };
+  for (const { role, path, party } of partiesOf(txn)) {
+    // The headquarters rule looks at who the item is for: the end user and the consignee.
+    if (role === "endUser" || role === "consignee") {
+      if (party.headquarters) facts.headquarters.push(party.headquarters);
+      else facts.missingHeadquarters.push(`${path}.headquarters`);
+    }
+    const own = screenName(ctx, path, party.name, party.country);
+    const owners = (party.owners ?? []).map((owner, i): ScreenedOwner => {
+      const ownerPath = `${path}.owners.${i}`;
+      const s = screenName(ctx, ownerPath, owner.name, owner.country);
+      return {
+        owner,
+        path: ownerPath,
+        screening: {
+          name: owner.name,
+          country: owner.country ?? null,
+          sharePercent: owner.sharePercent,
+          hits: s.hits,
+          band: s.band,
+        },
+        matches: s.matches,
+        reviews: s.reviews,
+      };
+    });
     const screening: PartyScreening = {
       role,
+      path,
       name: party.name,
       country: party.country ?? null,
       headquarters: party.headquarters ?? null,
-      hits,
-      band,
+      hits: own.hits,
+      band: own.band,
+      ...(owners.length > 0 && { owners: owners.map((o) => o.screening) }),
     };
+    facts.parties.push({ role, path, party, screening, matches: own.matches, reviews: own.reviews, owners });
     facts.screenings.push(screening);
-    for (const h of result.hits) {
-      if (h.band === "match")
-        facts.listedMatches.push({ role, hit: hits.find((x) => x.id === h.id)!, record: h.record });
-    }
-    if (band === "review") facts.reviewHits.push(screening);
   }
-  // Entries that state a license requirement (the Entity List's) govern; list them first.
-  facts.listedMatches.sort(
-    (a, b) => Number(!a.record.license_requirement) - Number(!b.record.license_requirement),
-  );
   return facts;
 }
 

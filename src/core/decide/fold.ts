@@ -11,6 +11,11 @@ const SEVERITY: Record<ReviewPolicy, number> = {
   "policy-of-denial": 3,
 };
 
+/** How restrictive a review policy is (an unknown one ranks below every known one). */
+export function policyRank(policy: ReviewPolicy | null): number {
+  return policy === null ? -1 : SEVERITY[policy];
+}
+
 /** The strictest of the known review policies, or null when none is known. */
 export function strictest(policies: readonly (ReviewPolicy | null)[]): ReviewPolicy | null {
   const known = policies.filter((p): p is ReviewPolicy => p !== null);
@@ -81,19 +86,36 @@ export function foldItem(
     }
     addMissing(undetermined, p.undetermined);
   }
-  const licenseRequired = requirements.length > 0;
-  const noRequirement: Requirement[] = licenseRequired
-    ? []
-    : [
-        {
-          code: "NO_REQUIREMENT",
-          message:
-            f.classes.size > 0
-              ? `${classification.paragraph} item, but no license requirement reaches destination ${f.t.destination} and these parties on ${snap.date} (mode ${snap.mode}).`
-              : `Not classified under 3A090/4A090/4E091 on ${snap.date}; no advanced-computing license requirement, no listed party and no company notice applies.`,
-          citation: classification.reasons.at(-1)?.citation ?? snap.cite(snap.rules.technicalNotesCite),
-        },
-      ];
+  // A known requirement decides that a license is required, whatever else is open; with none, anything open
+  // leaves the answer open.
+  const licenseRequired =
+    requirements.length > 0
+      ? true
+      : undetermined.length > 0 || classification.status === "undetermined"
+        ? null
+        : false;
+  // An exception is granted only on known facts: while anything is open it may not hold.
+  if (exception && undetermined.length > 0) {
+    warnings.push({
+      code: "EXCEPTION_PENDING",
+      message: `License Exception ${exception.name} would be available (${exception.reason}) if the open questions (${undetermined.map((u) => u.field).join(", ")}) are answered in its favor; until then a license is required.`,
+      citation: exception.citation,
+    });
+    exception = undefined;
+  }
+  const noRequirement: Requirement[] =
+    licenseRequired !== false
+      ? []
+      : [
+          {
+            code: "NO_REQUIREMENT",
+            message:
+              f.classes.size > 0
+                ? `${classification.paragraph} item, but no license requirement reaches destination ${f.t.destination} and these parties on ${snap.date} (mode ${snap.mode}).`
+                : `Not classified under 3A090/4A090/4E091 on ${snap.date}; no advanced-computing license requirement, no listed party and no company notice applies.`,
+            citation: classification.reasons.at(-1)?.citation ?? snap.cite(snap.rules.technicalNotesCite),
+          },
+        ];
   if (exception) {
     exceptionReasons.push({
       code: "EXCEPTION_AVAILABLE",
@@ -112,7 +134,7 @@ export function foldItem(
     quantity: f.item.quantity,
     eccn: classification.eccn,
     paragraph: classification.paragraph,
-    licenseRequired: classification.status === "undetermined" && !licenseRequired ? null : licenseRequired,
+    licenseRequired,
     requirements,
     exception: exception?.name ?? null,
     exceptionDetail: exception
@@ -136,10 +158,14 @@ export function foldItem(
   };
 }
 
-/** The decision's outcome from its items. */
+/**
+ * The decision's outcome from its items: a known requirement without an exception decides "license-required"
+ * even when something else is open (the open inputs stay in `missing`); otherwise anything open leaves the
+ * outcome "undetermined".
+ */
 export function outcomeOf(items: readonly ItemDecision[]): Outcome {
+  if (items.some((i) => i.licenseRequired === true && !i.exception)) return "license-required";
   if (items.some((i) => i.undetermined.length > 0 || i.licenseRequired === null)) return "undetermined";
-  if (items.some((i) => i.licenseRequired && !i.exception)) return "license-required";
   if (items.some((i) => i.licenseRequired)) return "license-exception";
   return "no-license-required";
 }

@@ -47,13 +47,28 @@ export type ClassificationSummary = Pick<
   | "computation"
 > & { contained?: ClassificationSummary & { paragraph: string | null } };
 
+export type PartyRole = "endUser" | "consignee" | "purchaser" | "intermediateConsignee";
+
+/** A declared owner of a party, screened like a party (Affiliates Rule). */
+export interface OwnerScreening {
+  name: string;
+  country: string | null;
+  sharePercent: number;
+  hits: Omit<ScreeningHit, "record">[];
+  band: "match" | "review" | null;
+}
+
 export interface PartyScreening {
-  role: "endUser" | "consignee";
+  role: PartyRole;
+  /** Where the party is in the transaction: "endUser", "intermediateConsignees.0", ... */
+  path: string;
   name: string;
   country: string | null;
   headquarters: string | null;
   hits: Omit<ScreeningHit, "record">[];
   band: "match" | "review" | null;
+  /** Declared owners with their own screening, when the party has any. */
+  owners?: OwnerScreening[];
 }
 
 export interface Decision {
@@ -68,6 +83,8 @@ export interface Decision {
   parties: PartyScreening[];
   warnings: Warning[];
   reasons: Requirement[];
+  /** Every input still missing, with why it matters (also in each item's `undetermined`). */
+  missing: { field: string; message: string }[];
   otherMode: { mode: Mode; outcome: Outcome; differs: boolean; differences: string[] };
   versions: { engine: string; ruleData: string; screeningData: string };
   disclaimer: string;

@@ -236,6 +236,69 @@ const endUseWords = z
   )
   .min(1);
 
+const undated = { cite, uncertain: z.array(z.string()).optional() };
+
+export const listCodes = [
+  "EL",
+  "SDN",
+  "MEU",
+  "DPL",
+  "UVL",
+  "DTC",
+  "ISN",
+  "SSI",
+  "CMIC",
+  "PLC",
+  "NS-MBS",
+  "CAPTA",
+  "FSE",
+] as const;
+const listCode = z.enum(listCodes);
+const listEffect = z.enum(["requirement", "red-flag", "warning"]);
+
+/** One meaning of a list match: a requirement states its text and policy; the others a message. */
+const meaningFields = {
+  effect: listEffect,
+  requirement: z.string().min(1).optional(),
+  policy: policy.optional(),
+  message: z.string().min(1).optional(),
+  cite,
+};
+const meaningComplete = (m: {
+  effect: string;
+  requirement?: string | undefined;
+  policy?: string | undefined;
+  message?: string | undefined;
+}) =>
+  m.effect === "requirement"
+    ? m.requirement !== undefined && m.policy !== undefined
+    : m.message !== undefined;
+const meaningError = {
+  error: "a requirement needs requirement and policy; a red flag or warning needs message",
+};
+
+const listMeaning = z
+  .strictObject({
+    title: z.string().min(1),
+    ...meaningFields,
+    policy_note: z.string().min(1).optional(),
+    /** While the red flag stands no license exception may be used. */
+    bars_exceptions: z.boolean().optional(),
+    /** The Affiliates Rule extends this list's restrictions to entities it owns 50 % or more. */
+    affiliates: z.boolean().optional(),
+    uncertain: z.array(z.string()).optional(),
+    /** Program tags (CSL `programs`) that give an entry a stronger meaning. */
+    programs: z
+      .array(
+        z
+          .strictObject({ tags: z.array(z.string().min(1)).min(1), ...meaningFields })
+          .refine(meaningComplete, meaningError),
+      )
+      .optional(),
+  })
+  .refine(meaningComplete, meaningError);
+export type ListMeaning = z.infer<typeof listMeaning>;
+
 const dated = {
   from: isoDate,
   modes: z.array(mode).min(1).optional(),
@@ -330,8 +393,34 @@ export const licensingFile = z.strictObject({
     AIA: z.array(z.strictObject({ ...dated, destinations: countrySet })),
   }),
   red_flags: z.strictObject({
-    military_end_use: z.array(z.strictObject({ ...dated, end_use_words: endUseWords })),
+    military_end_use: z.strictObject({ ...undated, end_use_words: endUseWords }),
+    consignee_elsewhere: z.strictObject({ ...undated }),
+    transshipment_hub: z.strictObject({
+      ...undated,
+      hubs: countrySet,
+      items: z.array(itemClass).min(1),
+      /** ICs (systems count each IC they hold) at or above which the shipment is flagged. */
+      ic_units_gte: z.number().int().positive(),
+    }),
+    end_user_unknown: z.strictObject({ ...undated, items: z.array(itemClass).min(1) }),
   }),
+  affiliates_rule: z.array(
+    z
+      .strictObject({
+        ...dated,
+        in_force: z.boolean(),
+        ownership_percent_gte: z.number().positive().max(100).optional(),
+        /** Parties located here whose ownership is not known get a red flag while the rule is in force. */
+        ownership_unknown_red_flag: countrySet.optional(),
+      })
+      .refine(
+        (a) =>
+          !a.in_force ||
+          (a.ownership_percent_gte !== undefined && a.ownership_unknown_red_flag !== undefined),
+        { error: "an entry in force needs ownership_percent_gte and ownership_unknown_red_flag" },
+      ),
+  ),
+  list_meanings: z.record(listCode, listMeaning),
   review_policy: z.strictObject({
     destination_rule: z.array(
       z.strictObject({

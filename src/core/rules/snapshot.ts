@@ -4,8 +4,6 @@ import type { Cite, CountrySet, Licensing, Mode } from "./schema.js";
 type Entry<K extends keyof Licensing> = Licensing[K] extends readonly (infer T)[] ? T : never;
 type ExceptionEntry<K extends keyof Licensing["exceptions"]> =
   Licensing["exceptions"][K] extends readonly (infer T)[] ? T : never;
-type RedFlagEntry<K extends keyof Licensing["red_flags"]> =
-  Licensing["red_flags"][K] extends readonly (infer T)[] ? T : never;
 type PolicyEntry<K extends keyof Licensing["review_policy"]> =
   Licensing["review_policy"][K] extends readonly (infer T)[] ? T : never;
 
@@ -34,9 +32,11 @@ export interface LicensingSnapshot {
     readonly AIA: ExceptionEntry<"AIA"> | undefined;
     readonly excludedItems: readonly string[];
   };
-  readonly redFlags: {
-    readonly militaryEndUse: RedFlagEntry<"military_end_use"> | undefined;
-  };
+  /** Red flags are not dated: they describe risks whatever the date. */
+  readonly redFlags: Licensing["red_flags"];
+  readonly affiliatesRule: Entry<"affiliates_rule"> | undefined;
+  /** What a match on each restricted-party list means for an export. */
+  readonly listMeanings: Licensing["list_meanings"];
   readonly reviewPolicy: {
     readonly destinationRule: PolicyEntry<"destination_rule"> | undefined;
     readonly headquartersRule: PolicyEntry<"headquarters_rule"> | undefined;
@@ -78,9 +78,9 @@ function build(rules: RuleBook, date: string, mode: Mode): LicensingSnapshot {
       AIA: at(L.exceptions.AIA),
       excludedItems: L.exceptions.excluded_items,
     }),
-    redFlags: Object.freeze({
-      militaryEndUse: at(L.red_flags.military_end_use),
-    }),
+    redFlags: L.red_flags,
+    affiliatesRule: at(L.affiliates_rule),
+    listMeanings: L.list_meanings,
     reviewPolicy: Object.freeze({
       destinationRule: at(rp.destination_rule),
       headquartersRule: at(rp.headquarters_rule),

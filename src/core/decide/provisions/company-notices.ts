@@ -3,7 +3,7 @@ import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import type { ItemFacts } from "../facts.js";
 import { type Piece, piece } from "../piece.js";
 import { exporterOf } from "../transaction.js";
-import { headquarteredIn } from "./common.js";
+import { headquarteredIn, needHeadquarters } from "./common.js";
 
 type Notice = LicensingSnapshot["companyNotices"][number];
 
@@ -15,7 +15,14 @@ export function companyNotice(f: ItemFacts, snap: LicensingSnapshot, notice: Not
   const { txn, destination } = f.t;
   const reaches =
     snap.inSet(notice.destinations, destination) || headquarteredIn(f, snap, notice.headquarters);
-  if (!reaches) return piece("company-notice");
+  const named = f.item.chip !== undefined && notice.chips.includes(f.item.chip.id);
+  if (!reaches) {
+    // The notice also reaches parties headquartered in its countries, wherever the item goes.
+    const missing = named
+      ? needHeadquarters(f, `notice ${notice.id} reaches parties headquartered in its countries`)
+      : [];
+    return piece("company-notice", { undetermined: missing });
+  }
   const citation = snap.cite(notice.cite);
   const uncertain = (notice.uncertain ?? []).map((message) => ({
     code: "UNCERTAIN_RULE_DATA",
@@ -23,7 +30,7 @@ export function companyNotice(f: ItemFacts, snap: LicensingSnapshot, notice: Not
     citation,
   }));
   const chip = f.item.chip;
-  if (chip && notice.chips.includes(chip.id)) {
+  if (chip && named) {
     const exporter = exporterOf(txn)?.name;
     if (exporter === undefined) {
       return piece("company-notice", {

@@ -4,7 +4,7 @@ import { hasAny, type ItemFacts, icCount } from "../facts.js";
 import { type Piece, piece } from "../piece.js";
 import { exporterOf } from "../transaction.js";
 import type { Requirement } from "../types.js";
-import { groupWarnings, headquarteredIn } from "./common.js";
+import { groupWarnings, headquarteredIn, needHeadquarters } from "./common.js";
 
 /** Which requirements reached the item, as the exception and review-policy provisions need to know. */
 export interface Required {
@@ -127,6 +127,20 @@ export function nacOrAca(f: ItemFacts, snap: LicensingSnapshot, required: Requir
       },
       warnings: groupWarnings(snap, aca.in_country_transfers, [destination]),
     });
+  }
+  if (aca && snap.inSet(aca.destinations, destination)) {
+    const missing = needHeadquarters(
+      f,
+      "License Exception ACA is not available when a party is headquartered in D:5 or Macau",
+    );
+    if (missing.length) return piece("license-exception", { undetermined: missing });
+  }
+  if (aca && snap.inSet(aca.destinations, destination)) {
+    const missing = needHeadquarters(
+      f,
+      "License Exception ACA is not available when a party is headquartered in D:5 or Macau",
+    );
+    if (missing.length) return piece("license-exception", { undetermined: missing });
   }
   const acaFits =
     aca &&

@@ -11,15 +11,14 @@ import { groupWarnings, headquarteredIn, needHeadquarters } from "./common.js";
 export function headquartersRule(f: ItemFacts, snap: LicensingSnapshot, destinationRequired: boolean): Piece {
   const rule = snap.headquartersRule;
   if (!rule || !hasAny(f.classes, rule.items)) return piece("headquarters-rule");
+  // Where the destination rule already requires a license, its application is the one reviewed.
+  if (destinationRequired) return piece("headquarters-rule");
   const warnings = groupWarnings(snap, rule.headquarters, f.t.headquarters);
-  const undetermined =
-    f.t.parties.missingHeadquarters.length || (!f.t.txn.endUser && !f.t.txn.consignee)
-      ? needHeadquarters(
-          f,
-          "headquarters of the parties decide the headquarters rule, NAC/ACA and the review policy",
-        )
-      : [];
-  if (!headquarteredIn(f, snap, rule.headquarters) || destinationRequired)
+  const undetermined = needHeadquarters(
+    f,
+    `whether a party is headquartered in D:5 or Macau decides the headquarters rule for a ${f.classification.paragraph} item to ${f.t.destination}`,
+  );
+  if (!headquarteredIn(f, snap, rule.headquarters))
     return piece("headquarters-rule", { warnings, undetermined });
   const where = f.t.headquarters.filter((h) => snap.inSet(rule.headquarters, h)).join(", ");
   return piece("headquarters-rule", {

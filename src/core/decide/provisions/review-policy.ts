@@ -78,7 +78,11 @@ export function destinationPolicy(f: ItemFacts, snap: LicensingSnapshot): Piece 
     ...(d.uncertain ?? []).map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
     ...(d.restricted ? groupWarnings(snap, d.restricted, [destination, ...f.t.headquarters]) : []),
   ];
-  const undetermined: Missing[] = [];
+  // Outside Macau and D:5 the policy turns on where the parties are headquartered.
+  const undetermined: Missing[] =
+    d.restricted && !snap.inSet(d.restricted, destination)
+      ? needHeadquarters(f, "whether a party is headquartered in Macau or D:5 decides the review policy")
+      : [];
   const env = envelope2026(f, snap, policy);
   if (env) {
     policy = env.policy;
@@ -123,9 +127,7 @@ export function hbmPolicy(f: ItemFacts, snap: LicensingSnapshot): Piece {
         ? "a party is headquartered in Macau or D:5"
         : "no party is headquartered in Macau or D:5",
     },
-    undetermined: f.t.parties.missingHeadquarters.length
-      ? needHeadquarters(f, "the HBM review policy depends on where the buyer is headquartered")
-      : [],
+    undetermined: needHeadquarters(f, "the HBM review policy depends on where the buyer is headquartered"),
   });
 }
 
@@ -137,6 +139,12 @@ export function worldwidePolicy(f: ItemFacts, snap: LicensingSnapshot): Piece {
   const favored = snap.inSet(w.favored, destination);
   const totalTpp = (f.classification.tpp ?? 0) * icCount(f.item);
   return piece("review-policy", {
+    undetermined: restricted
+      ? []
+      : needHeadquarters(
+          f,
+          "whether a party is headquartered in Macau or D:5 decides the AI Diffusion review policy",
+        ),
     policy: {
       source: "AI Diffusion rule",
       policy: restricted ? w.restricted_policy : favored ? w.favored_policy : w.default,
