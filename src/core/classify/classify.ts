@@ -1,11 +1,14 @@
 import type { Citation, CitedExclusion, CitedParagraph, EccnVersion, RuleBook } from "../rules/rulebook.js";
 import type { Condition, ConditionInput, Mode } from "../rules/schema.js";
+import { type ExporterFacts, foundryPresumption } from "./foundry.js";
 import type { HbmSpec, IcSpec, ItemSpec, SystemSpec, WeightsSpec } from "./spec.js";
 import { computeTpp, type TppComputation } from "./tpp.js";
 
 export interface ClassifyOptions {
   asOf: string;
   mode?: Mode;
+  /** Who exports the item: a front-end fabricator or OSAT triggers the foundry presumption (Note 1 to 3A090.a). */
+  exporter?: ExporterFacts;
   /** Bit length counted for TF32: the rule data's default (32) or its documented alternative (19). */
   tf32BitLength?: number;
 }
@@ -282,6 +285,7 @@ function classifyOnce(
   asOf: string,
   mode: Mode,
   tf32Bits: number,
+  exporter?: ExporterFacts,
 ): Classification {
   const bitLength = { ...rules.bitLength, tf32: tf32Bits };
   const kind = spec.kind ?? "ic";
@@ -484,13 +488,37 @@ function classifyOnce(
       citation,
     });
   }
+  let paragraph = ev.paragraph;
+  let missing = ev.missing;
+  const foundry =
+    kind === "ic" ? foundryPresumption(spec as IcSpec, version, exporter, asOf, rules) : undefined;
+  if (foundry) {
+    reasons.push(...foundry.reasons);
+    warnings.push(...foundry.warnings);
+    if (foundry.kind === "presumed") {
+      paragraph = foundry.paragraph;
+      missing = [];
+      base.designedForDatacenter = true;
+    } else if (foundry.kind === "undetermined") {
+      paragraph = null;
+      missing = foundry.missing;
+    } else if (foundry.kind === "rebutted" && base.tpp === null) {
+      // With the presumption rebutted and no performance figures, the exporter relies on the route's attestation.
+      missing = [];
+      warnings.push({
+        code: "FOUNDRY_ROUTE_RELIED",
+        message: `Route ${foundry.route} rebuts the presumption and no performance figures were given: ChipGate does not classify the IC further. The exporter relies on the attestation and must not know the IC to be 3A090.`,
+        citation,
+      });
+    }
+  }
   return {
     ...base,
-    eccn: ev.paragraph ? eccnOf(ev.paragraph) : null,
-    paragraph: ev.paragraph,
-    status: ev.missing.length ? "undetermined" : "determined",
+    eccn: paragraph ? eccnOf(paragraph) : null,
+    paragraph,
+    status: missing.length ? "undetermined" : "determined",
     reasons,
-    undetermined: ev.missing,
+    undetermined: missing,
     warnings,
   };
 }
@@ -505,12 +533,14 @@ function classifyOnce(
 export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptions): Classification {
   const mode = options.mode ?? "as-enforced";
   const tf32 = options.tf32BitLength ?? rules.bitLength.tf32!;
-  const result = classifyOnce(spec, rules, options.asOf, mode, tf32);
+  const result = classifyOnce(spec, rules, options.asOf, mode, tf32, options.exporter);
 
   const otherMode: Mode = mode === "as-enforced" ? "as-codified" : "as-enforced";
   // Before any rule data differs by mode, the other mode's answer is this one.
   const other =
-    options.asOf < rules.modesDivergeFrom ? result : classifyOnce(spec, rules, options.asOf, otherMode, tf32);
+    options.asOf < rules.modesDivergeFrom
+      ? result
+      : classifyOnce(spec, rules, options.asOf, otherMode, tf32, options.exporter);
   result.otherMode = {
     mode: otherMode,
     eccn: other.eccn,
@@ -526,7 +556,7 @@ export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptio
 
   const alternative = tf32 === rules.bitLength.tf32 ? rules.tf32AlternativeBitLength : rules.bitLength.tf32!;
   if (tf32ChangesTpp(spec, rules, tf32, alternative)) {
-    const alt = classifyOnce(spec, rules, options.asOf, mode, alternative);
+    const alt = classifyOnce(spec, rules, options.asOf, mode, alternative, options.exporter);
     if (alt.paragraph !== result.paragraph || alt.status !== result.status) {
       result.warnings.push({
         code: "TF32_BIT_LENGTH_MATTERS",

@@ -1,5 +1,6 @@
 import { type CatalogChip, findChip } from "../catalog/catalog.js";
 import { type Classification, classify } from "../classify/classify.js";
+import type { ExporterFacts } from "../classify/foundry.js";
 import type { IcSpec, ItemSpec } from "../classify/spec.js";
 import { assertNoIssues } from "../errors.js";
 import { deepFreeze } from "../freeze.js";
@@ -8,7 +9,7 @@ import type { Cite, Mode } from "../rules/schema.js";
 import { bestBand } from "../screening/band.js";
 import type { ScreeningHit } from "../screening/index.js";
 import type { DecideContext } from "./context.js";
-import type { Owner, Party, Transaction, TransactionItem } from "./transaction.js";
+import { exporterOf, type Owner, type Party, type Transaction, type TransactionItem } from "./transaction.js";
 import type { OwnerScreening, PartyRole, PartyScreening } from "./types.js";
 
 /** An item of the transaction with its spec looked up in the catalog when it names a chip. */
@@ -59,16 +60,23 @@ export function resolveItem(
 // Catalog specs are shared objects, so batch runs classify each chip once per date and mode. Classifications
 // are read, never mutated, by decide.
 const classifications = new WeakMap<object, Map<string, Classification>>();
-export function classifyCached(spec: ItemSpec, rules: RuleBook, asOf: string, mode: Mode): Classification {
+export function classifyCached(
+  spec: ItemSpec,
+  rules: RuleBook,
+  asOf: string,
+  mode: Mode,
+  exporter?: ExporterFacts,
+): Classification {
   let byKey = classifications.get(spec);
   if (!byKey) {
     byKey = new Map();
     classifications.set(spec, byKey);
   }
-  const key = `${rules.version}|${asOf}|${mode}`;
+  // Only the exporter's role and country can change a classification (the foundry presumption).
+  const key = `${rules.version}|${asOf}|${mode}|${exporter?.role ?? ""}|${exporter?.country ?? ""}`;
   let c = byKey.get(key);
   if (!c) {
-    c = deepFreeze(classify(spec, rules, { asOf, mode }));
+    c = deepFreeze(classify(spec, rules, { asOf, mode, ...(exporter && { exporter }) }));
     byKey.set(key, c);
   }
   return c;
@@ -255,7 +263,14 @@ export function itemFacts(
   mode: Mode,
 ): ItemFacts {
   const item = resolveItem(raw, index, t.ctx.catalog);
-  const classification = classifyCached(item.spec, t.ctx.rules, asOf, mode);
+  const exporter = exporterOf(t.txn);
+  const classification = classifyCached(
+    item.spec,
+    t.ctx.rules,
+    asOf,
+    mode,
+    exporter?.role ? { role: exporter.role, country: exporter.country } : undefined,
+  );
   return { index, t, item, classification, classes: itemClasses(classification) };
 }
 

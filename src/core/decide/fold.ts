@@ -65,8 +65,9 @@ export function foldItem(
   const { classification } = f;
   const requirements: Requirement[] = [];
   const warnings: Warning[] = [...classification.warnings];
+  // The classifier names spec fields; the exporter is a field of the transaction.
   const undetermined: Missing[] = classification.undetermined.map((m) => ({
-    field: `items.${f.index}.${m.field}`,
+    field: m.field.startsWith("exporter.") ? m.field : `items.${f.index}.${m.field}`,
     message: m.message,
   }));
   const exceptionReasons: Requirement[] = [];

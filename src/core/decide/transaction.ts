@@ -3,6 +3,7 @@ import { icSpec, itemSpec } from "../classify/spec.js";
 import { isCountryCode } from "../countries.js";
 import { isIsoDate } from "../dates.js";
 import { LIMITS } from "../limits.js";
+import { exporterRoles } from "../rules/schema.js";
 
 const country = (what: string) =>
   z
@@ -71,7 +72,6 @@ export const transactionItem = z.union([
 ]);
 export type TransactionItem = z.infer<typeof transactionItem>;
 
-export const exporterRoles = ["front-end-fabricator", "osat", "designer", "distributor", "other"] as const;
 export type ExporterRole = (typeof exporterRoles)[number];
 
 /** The exporter as an object: a plain string still means a name. */

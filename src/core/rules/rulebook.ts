@@ -9,6 +9,7 @@ import {
   type EccnVersionData,
   type Exclusion,
   eccnFile,
+  type FoundryPresumption,
   type Licensing,
   licensingFile,
   type Mode,
@@ -58,6 +59,8 @@ export interface EccnVersion {
   paragraphs: CitedParagraph[];
   contains: Record<string, string>;
   zParagraphs: string[];
+  /** Note 1 to 3A090.a: the front-end fabricator / OSAT presumption, when in force. */
+  foundryPresumption?: FoundryPresumption;
 }
 
 export interface RuleVersion extends RuleVersionData {
@@ -261,9 +264,42 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
         paragraphs: [...(previous?.paragraphs ?? []), ...own.paragraphs],
         contains: { ...(previous?.contains ?? {}), ...(v.contains ?? {}) },
         zParagraphs: v.z_paragraphs ?? previous?.zParagraphs ?? [],
+        ...((v.foundry_presumption ?? previous?.foundryPresumption) && {
+          foundryPresumption: v.foundry_presumption ?? previous!.foundryPresumption!,
+        }),
         ...(v.compliance !== undefined && { compliance: v.compliance }),
         ...(v.notes !== undefined && { notes: v.notes }),
       };
+      const fp = v.foundry_presumption;
+      if (fp) {
+        checkCite(doc.file, [...path, "foundry_presumption", "cite"], fp.cite);
+        checkCite(
+          doc.file,
+          [...path, "foundry_presumption", "designer_deadline", "cite"],
+          fp.designer_deadline.cite,
+        );
+        for (const [key, names] of Object.entries({
+          groups: fp.fabricator_not_located.groups,
+          minus_groups: fp.fabricator_not_located.minus_groups,
+        })) {
+          (names ?? []).forEach((g, k) => {
+            if (!groups[g])
+              fail(
+                doc.file,
+                [...path, "foundry_presumption", "fabricator_not_located", key, k],
+                `unknown country group '${g}'`,
+              );
+          });
+        }
+        fp.transistor_limits.forEach((l, k) => {
+          if (k > 0 && l.from_year <= fp.transistor_limits[k - 1]!.from_year)
+            fail(
+              doc.file,
+              [...path, "foundry_presumption", "transistor_limits", k, "from_year"],
+              "years must be strictly increasing",
+            );
+        });
+      }
       const ids = next.paragraphs.map((p) => p.id);
       const dup = ids.find((id, k) => ids.indexOf(id) !== k);
       if (dup) fail(doc.file, [...path, "paragraphs"], `paragraph ${dup} is defined twice in this version`);

@@ -116,6 +116,55 @@ export const exclusion = z.strictObject({
 });
 export type Exclusion = z.infer<typeof exclusion>;
 
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 code such as CN" });
+
+/** A set of countries over the Country Groups: (groups ∪ countries) − (minus_groups ∪ minus_countries). */
+export const countrySet = z.strictObject({
+  groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
+  countries: z.array(countryCode).optional(),
+  minus_groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
+  minus_countries: z.array(countryCode).optional(),
+});
+export type CountrySet = z.infer<typeof countrySet>;
+
+export const exporterRoles = ["front-end-fabricator", "osat", "designer", "distributor", "other"] as const;
+
+/**
+ * Note 1 to 3A090.a (foundry due-diligence rule): a front-end fabricator or OSAT exporting an applicable advanced
+ * logic IC presumes it is `presumed_paragraph` and designed for datacenters unless route A (an approved or
+ * authorized IC designer attests), B (the fabricator, not located in `fabricator_not_located`, attests a
+ * transistor count below the limit) or C (an approved OSAT attests the same) applies.
+ */
+export const foundryPresumption = z.strictObject({
+  exporter_roles: z.array(z.enum(exporterRoles)).min(1),
+  presumed_paragraph: z.string().regex(/^3A090\.a$/),
+  /** An IC is applicable when made at this node or below, or with non-planar transistors. */
+  applicable_ic: z.strictObject({
+    process_node_nm_lte: z.number().positive(),
+    non_planar_transistors: z.literal(true),
+  }),
+  cite,
+  /** The "authorized IC designer" trigger date and the "approved IC designer" application deadline. */
+  designer_deadline: z.strictObject({ date: isoDate, cite }),
+  fabricator_not_located: countrySet,
+  /** Aggregated approximated transistor count limits by the year the transfer completes (routes B and C). */
+  transistor_limits: z
+    .array(
+      z.strictObject({
+        from_year: z.number().int().min(2025).max(2100),
+        lt: z.number().positive(),
+        /** A higher limit for an IC without high bandwidth memory. */
+        no_hbm_lt: z.number().positive().optional(),
+        uncertain: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
+  uncertain: z.array(z.string()).optional(),
+});
+export type FoundryPresumption = z.infer<typeof foundryPresumption>;
+
 export const eccnVersion = z.strictObject({
   from: isoDate,
   compliance: isoDate.optional(),
@@ -127,6 +176,7 @@ export const eccnVersion = z.strictObject({
   paragraphs: z.array(paragraph).optional(),
   contains: z.record(z.string(), z.string()).optional(),
   z_paragraphs: z.array(z.string().regex(/^[0-9][A-E][0-9]{3}$/)).optional(),
+  foundry_presumption: foundryPresumption.optional(),
 });
 export type EccnVersionData = z.infer<typeof eccnVersion>;
 
@@ -155,10 +205,6 @@ export const versionsFile = z.strictObject({
   verified_through: isoDate,
   versions: z.array(ruleVersion).min(1),
 });
-
-const countryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 code such as CN" });
 
 export const countryGroup = z
   .strictObject({
@@ -204,15 +250,6 @@ export const technicalNotesFile = z.strictObject({
   bit_length: z.record(z.string().regex(/^(fp|bf|tf|int)[0-9]+$/), z.number().int().positive()),
   tf32_alternative_bit_length: z.number().int().positive(),
 });
-
-/** A set of countries over the Country Groups: (groups ∪ countries) − (minus_groups ∪ minus_countries). */
-export const countrySet = z.strictObject({
-  groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
-  countries: z.array(countryCode).optional(),
-  minus_groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
-  minus_countries: z.array(countryCode).optional(),
-});
-export type CountrySet = z.infer<typeof countrySet>;
 
 export const itemClass = z.string().regex(/^(3A090\.[abc]|4A090\.[ab]|z|4E091|datacenter-3A090\.a)$/, {
   error:
