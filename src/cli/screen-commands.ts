@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ChipGateError } from "../core/errors.js";
 import { screenName } from "../core/screening/index.js";
+import { loadEngine } from "../node/engine.js";
 import {
   ageInDays,
   DEFAULT_DATA_DIR,
@@ -112,6 +113,7 @@ export function registerScreenCommands(program: Command): void {
     .action(
       action(async (opts: { json?: boolean; dataDir: string }) => {
         const dataset = await loadScreeningDataset({ dataDir: opts.dataDir });
+        const { rules } = loadEngine();
         const age = ageInDays(dataset.version.snapshotDate);
         const rows = Object.values(dataset.version.rowsPerList).reduce((a, b) => a + (b ?? 0), 0);
         if (opts.json) {
@@ -121,6 +123,11 @@ export function registerScreenCommands(program: Command): void {
             ageDays: age,
             gaps: dataset.gaps,
             buildMs: Math.round(dataset.buildMs),
+            rules: {
+              version: rules.version,
+              lastReviewed: rules.lastReviewed,
+              verifiedThrough: rules.verifiedThrough,
+            },
           });
           return;
         }
@@ -137,6 +144,7 @@ export function registerScreenCommands(program: Command): void {
           `index built in ${Math.round(dataset.buildMs)} ms`,
           "known gaps:",
           ...dataset.gaps.map((g) => `  - ${g}`),
+          `rule data: ${rules.version}, checked against sources through ${rules.verifiedThrough} (last reviewed ${rules.lastReviewed})`,
         ];
         process.stdout.write(`${lines.join("\n")}\n`);
       }),

@@ -292,3 +292,29 @@ describe("rule versions of §14", () => {
     expect(ctx.rules.ruleVersionAt(date, "as-enforced")?.id).toBe(id);
   });
 });
+
+describe("currency (§14.7)", () => {
+  const txn = (date: string): TransactionInput => ({
+    date,
+    destination: "DE",
+    items: [{ chip: "nvidia-rtx-4090d" }, { chip: "nvidia-l40" }],
+    endUser: { name: "Rheinland Rechenzentrum GmbH", country: "DE", headquarters: "DE" },
+  });
+
+  it("a decision dated after the verified-through date warns once, naming the date; on that date it does not", () => {
+    const after = run(txn("2026-10-01"));
+    const stale = after.warnings.filter((w) => w.code === "RULES_VERIFIED_THROUGH");
+    expect(stale.map((w) => w.message)).toEqual([
+      "Rule data was checked against sources through 2026-09-30; rules may have changed since.",
+    ]);
+    expect(after.items.flatMap((i) => codes(i.warnings))).not.toContain("RULES_VERIFIED_THROUGH");
+    expect(codes(run(txn("2026-09-30")).warnings)).not.toContain("RULES_VERIFIED_THROUGH");
+  });
+
+  it("a classification dated after it warns too", () => {
+    const c = classify({ denseTops: { fp8: 1979 }, dieAreaMm2: 814, datacenter: true }, ctx.rules, {
+      asOf: "2026-12-06",
+    });
+    expect(codes(c.warnings)).toContain("RULES_VERIFIED_THROUGH");
+  });
+});

@@ -1,6 +1,8 @@
+import { currencyWarning } from "../rules/currency.js";
 import type { Citation, CitedExclusion, CitedParagraph, EccnVersion, RuleBook } from "../rules/rulebook.js";
 import type { Condition, ConditionInput, Mode } from "../rules/schema.js";
 import { type ExporterFacts, foundryPresumption } from "./foundry.js";
+import { companyNoticeNotes, type Note, outsideScopeNote } from "./notes.js";
 import type { HbmSpec, IcSpec, ItemSpec, SystemSpec, WeightsSpec } from "./spec.js";
 import { computeTpp, type TppComputation } from "./tpp.js";
 
@@ -9,6 +11,8 @@ export interface ClassifyOptions {
   mode?: Mode;
   /** Who exports the item: a front-end fabricator or OSAT triggers the foundry presumption (Note 1 to 3A090.a). */
   exporter?: ExporterFacts;
+  /** The catalog id of the chip, when it is one: company-specific notices name chips by id. */
+  chipId?: string;
   /** Bit length counted for TF32: the rule data's default (32) or its documented alternative (19). */
   tf32BitLength?: number;
 }
@@ -58,6 +62,8 @@ export interface Classification {
   computation: { perFormat: TppComputation["perFormat"]; sparseHalved: boolean; tf32BitLength: number };
   /** For systems: the classification of the chip they hold. */
   contained?: Classification;
+  /** Said beside the ECCN: company-specific notices naming the chip, and what "not 3A090" does not mean. */
+  notes: Note[];
 }
 
 type Tri = true | false | undefined;
@@ -302,6 +308,7 @@ function classifyOnce(
     memoryBandwidthDensity: null as number | null,
     designedForDatacenter: null as boolean | null,
     otherMode: { mode, eccn: null, paragraph: null, differs: false },
+    notes: [] as Note[],
     computation: {
       perFormat: [] as TppComputation["perFormat"],
       sparseHalved: false,
@@ -553,6 +560,12 @@ export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptio
       message: `In ${otherMode} mode the result would be ${other.paragraph ?? "not controlled"}.`,
     });
   }
+
+  if (result.status === "determined" && result.paragraph === null)
+    result.notes.push(outsideScopeNote(rules, options.asOf));
+  if (options.chipId) result.notes.push(...companyNoticeNotes(options.chipId, rules, options.asOf, mode));
+  const stale = currencyWarning(rules, options.asOf);
+  if (stale) result.warnings.push(stale);
 
   const alternative = tf32 === rules.bitLength.tf32 ? rules.tf32AlternativeBitLength : rules.bitLength.tf32!;
   if (tf32ChangesTpp(spec, rules, tf32, alternative)) {

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Warning } from "../classify/classify.js";
 import { assertNoIssues } from "../errors.js";
+import { currencyWarning } from "../rules/currency.js";
 import type { Mode } from "../rules/schema.js";
 import { type LicensingSnapshot, licensingAt } from "../rules/snapshot.js";
 import type { DecideContext, DecideOptions } from "./context.js";
@@ -106,6 +107,8 @@ function decideOnce(
   const items = facts.map((f) => decideItem(f, snap, groupsWarned));
   const outcome = outcomeOf(items);
   const warnings = [...screeningReviews(parties), ...transactionRedFlags(t, snap, facts)];
+  const stale = currencyWarning(ctx.rules, asOf);
+  if (stale) warnings.push(stale);
   const note = ctx.rules.destinationNotes[t.destination];
   if (note) warnings.push({ code: "DESTINATION_NOTE", message: note.text, citation: snap.cite(note.cite) });
   const missing: Decision["missing"] = [];

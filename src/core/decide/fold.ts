@@ -64,7 +64,8 @@ export function foldItem(
 ): ItemDecision {
   const { classification } = f;
   const requirements: Requirement[] = [];
-  const warnings: Warning[] = [...classification.warnings];
+  // The decision says once for all items how current the rule data is.
+  const warnings: Warning[] = classification.warnings.filter((w) => w.code !== "RULES_VERIFIED_THROUGH");
   // The classifier names spec fields; the exporter is a field of the transaction.
   const undetermined: Missing[] = classification.undetermined.map((m) => ({
     field: m.field.startsWith("exporter.") ? m.field : `items.${f.index}.${m.field}`,
@@ -148,6 +149,7 @@ export function foldItem(
     reviewPolicy: strictest(policies.map((p) => p.policy)),
     reasons: [
       ...classification.reasons,
+      ...classification.notes,
       ...requirements,
       ...noRequirement,
       ...exceptionReasons,
