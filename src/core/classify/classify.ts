@@ -1,3 +1,4 @@
+import type { ReasonCode } from "../reason-codes.js";
 import { currencyWarning } from "../rules/currency.js";
 import type { Citation, CitedExclusion, CitedParagraph, EccnVersion, RuleBook } from "../rules/rulebook.js";
 import type { Condition, ConditionInput, Mode } from "../rules/schema.js";
@@ -19,7 +20,7 @@ export interface ClassifyOptions {
 
 /** One step of the explanation: a rule applied, with the threshold, the value that met or missed it, and the citation. */
 export interface Reason {
-  code: string;
+  code: ReasonCode;
   message: string;
   paragraph?: string;
   input?: ConditionInput;
@@ -30,7 +31,7 @@ export interface Reason {
 }
 
 export interface Warning {
-  code: string;
+  code: ReasonCode;
   message: string;
   citation?: Citation;
 }

@@ -1,3 +1,4 @@
+import { type ReasonCode, warningsFrom } from "../reason-codes.js";
 import type { Citation, EccnVersion, RuleBook } from "../rules/rulebook.js";
 import type { FoundryPresumption } from "../rules/schema.js";
 import { formatNumber, type MissingInput, type Reason, type Warning } from "./classify.js";
@@ -106,12 +107,8 @@ export function foundryPresumption(
   const fp = version.foundryPresumption;
   if (!fp || !exporter?.role || !fp.exporter_roles.includes(exporter.role)) return undefined;
   const citation: Citation = rules.cite(fp.cite);
-  const reason = (code: string, message: string): Reason => ({ code, message, citation });
-  const warnings: Warning[] = (fp.uncertain ?? []).map((message) => ({
-    code: "UNCERTAIN_RULE_DATA",
-    message,
-    citation,
-  }));
+  const reason = (code: ReasonCode, message: string): Reason => ({ code, message, citation });
+  const warnings: Warning[] = warningsFrom("UNCERTAIN_RULE_DATA", fp.uncertain, citation);
   const role = exporter.role === "osat" ? "an OSAT" : "a front-end fabricator";
 
   const isApplicable = applicable(fp, spec);

@@ -1,4 +1,5 @@
 import type { Classification, Reason, Warning } from "../classify/classify.js";
+import type { ReasonCode } from "../reason-codes.js";
 import type { Citation } from "../rules/rulebook.js";
 import type { Mode } from "../rules/schema.js";
 import type { ScreeningHit } from "../screening/index.js";
@@ -13,7 +14,7 @@ export type LicenseException = "NAC" | "ACA" | "HBM" | "LPP" | "AIA";
 
 /** One reason a license is (or is not) required, with its legal citation. */
 export interface Requirement {
-  code: string;
+  code: ReasonCode;
   message: string;
   citation: Citation;
 }

@@ -1,4 +1,6 @@
+import type { Warning } from "../../classify/classify.js";
 import { formatNumber } from "../../classify/classify.js";
+import { warningsFrom } from "../../reason-codes.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import type { ScreenedOwner, ScreenedParty } from "../facts.js";
 import { policyRank, strictest } from "../fold.js";
@@ -46,7 +48,7 @@ export function affiliatesRule(snap: LicensingSnapshot, p: ScreenedParty): Piece
   );
   const possibleShare = possible.reduce((sum, o) => sum + o.owner.sharePercent, 0);
   const declared = p.owners.reduce((sum, o) => sum + o.owner.sharePercent, 0);
-  const warnings =
+  const warnings: Warning[] =
     declared > 100
       ? [
           {
@@ -75,11 +77,7 @@ export function affiliatesRule(snap: LicensingSnapshot, p: ScreenedParty): Piece
     });
   }
   const threshold = rule.ownership_percent_gte!;
-  const extension = (rule.uncertain ?? []).map((message) => ({
-    code: "AFFILIATES_RULE_EXTENSION_UNVERIFIED",
-    message,
-    citation,
-  }));
+  const extension = warningsFrom("AFFILIATES_RULE_EXTENSION_UNVERIFIED", rule.uncertain, citation);
   if (share >= threshold) {
     const strictestOwner = listed.reduce((a, b) =>
       policyRank(b.meaning.policy) > policyRank(a.meaning.policy) ? b : a,

@@ -1,4 +1,5 @@
 import { formatNumber } from "../../classify/classify.js";
+import { warningsFrom } from "../../reason-codes.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import type { ItemFacts } from "../facts.js";
 import { type Piece, piece } from "../piece.js";
@@ -24,11 +25,7 @@ export function companyNotice(f: ItemFacts, snap: LicensingSnapshot, notice: Not
     return piece("company-notice", { undetermined: missing });
   }
   const citation = snap.cite(notice.cite);
-  const uncertain = (notice.uncertain ?? []).map((message) => ({
-    code: "UNCERTAIN_RULE_DATA",
-    message,
-    citation,
-  }));
+  const uncertain = warningsFrom("UNCERTAIN_RULE_DATA", notice.uncertain, citation);
   const chip = f.item.chip;
   if (chip && named) {
     const exporter = exporterOf(txn)?.name;
@@ -64,9 +61,7 @@ export function companyNotice(f: ItemFacts, snap: LicensingSnapshot, notice: Not
       },
       barsExceptions: true,
       warnings: [
-        ...(notice.practice_note
-          ? [{ code: "LICENSING_PRACTICE", message: notice.practice_note, citation }]
-          : []),
+        ...warningsFrom("LICENSING_PRACTICE", notice.practice_note ? [notice.practice_note] : [], citation),
         ...uncertain,
       ],
     });

@@ -1,4 +1,5 @@
 import { formatNumber } from "../../classify/classify.js";
+import { warningsFrom } from "../../reason-codes.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import { hasAny, type ItemFacts, icCount } from "../facts.js";
 import { type Piece, piece } from "../piece.js";
@@ -42,11 +43,7 @@ export function hbmException(f: ItemFacts, snap: LicensingSnapshot): Piece | und
       ],
     });
   }
-  const uncertain = (hbm.uncertain ?? []).map((message) => ({
-    code: "UNCERTAIN_RULE_DATA",
-    message,
-    citation,
-  }));
+  const uncertain = warningsFrom("UNCERTAIN_RULE_DATA", hbm.uncertain, citation);
   const exporter = exporterOf(f.t.txn);
   if (hbm.exporter_headquarters) {
     if (exporter?.headquarters === undefined) {
@@ -222,7 +219,7 @@ export function aiaOrLpp(f: ItemFacts, snap: LicensingSnapshot): Piece {
         reason: `this shipment's ${formatNumber(totalTpp)} TPP is within the ${formatNumber(lpp.tpp_per_consignee_per_year)} TPP per consignee per calendar year (count earlier shipments to the same consignee)`,
         citation,
       },
-      warnings: (lpp.uncertain ?? []).map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
+      warnings: warningsFrom("UNCERTAIN_RULE_DATA", lpp.uncertain, citation),
     });
   }
   return piece("license-exception", {

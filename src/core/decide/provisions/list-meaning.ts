@@ -1,4 +1,5 @@
 import type { Warning } from "../../classify/classify.js";
+import { warningsFrom } from "../../reason-codes.js";
 import type { Citation } from "../../rules/rulebook.js";
 import type { Cite, ListMeaning, ReviewPolicyName } from "../../rules/schema.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
@@ -80,7 +81,7 @@ export function recordCitation(m: ListedMatch): Citation {
 export function meaningWarnings(meaning: RecordMeaning, snap: LicensingSnapshot): Warning[] {
   const citation = snap.cite(meaning.cite);
   return [
-    ...(meaning.policyNote ? [{ code: "LIST_POLICY_DEFAULT", message: meaning.policyNote, citation }] : []),
-    ...meaning.uncertain.map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
+    ...warningsFrom("LIST_POLICY_DEFAULT", meaning.policyNote ? [meaning.policyNote] : [], citation),
+    ...warningsFrom("UNCERTAIN_RULE_DATA", meaning.uncertain, citation),
   ];
 }

@@ -1,21 +1,19 @@
 import type { Warning } from "../../classify/classify.js";
+import { type ReasonCode, warningsFrom } from "../../reason-codes.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import { hasAny, type ItemFacts, icCount, type TransactionFacts } from "../facts.js";
 import { type Piece, piece } from "../piece.js";
 import { statesEndUse } from "./common.js";
 
 const flag = (
-  code: string,
+  code: ReasonCode,
   message: string,
   cite: Parameters<LicensingSnapshot["cite"]>[0],
   snap: LicensingSnapshot,
   uncertain: readonly string[] = [],
 ): Warning[] => {
   const citation = snap.cite(cite);
-  return [
-    { code, message, citation },
-    ...uncertain.map((u) => ({ code: "UNCERTAIN_RULE_DATA", message: u, citation })),
-  ];
+  return [{ code, message, citation }, ...warningsFrom("UNCERTAIN_RULE_DATA", uncertain, citation)];
 };
 
 /** A stated military end use: check 15 CFR 744.21 and the Military End-User list. */

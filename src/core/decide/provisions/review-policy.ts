@@ -1,4 +1,5 @@
 import { formatNumber } from "../../classify/classify.js";
+import { warningsFrom } from "../../reason-codes.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import { hasAny, type ItemFacts, icCount } from "../facts.js";
 import { type Missing, type Piece, piece } from "../piece.js";
@@ -55,11 +56,7 @@ function envelope2026(
     result = env.policy;
     why = `exported from the US to ${destination}, TPP ${formatNumber(chip.tpp)} < ${formatNumber(env.tpp_lt)} and DRAM bandwidth ${formatNumber(bandwidth)} GB/s < ${formatNumber(env.dram_bandwidth_gbs_lt)} GB/s, with every certification`;
   }
-  const warnings = (env.uncertain ?? []).map((message) => ({
-    code: "UNCERTAIN_RULE_DATA",
-    message,
-    citation,
-  }));
+  const warnings = warningsFrom("UNCERTAIN_RULE_DATA", env.uncertain, citation);
   return { policy: result, why, undetermined, piece: piece("review-policy", { warnings }) };
 }
 
@@ -75,7 +72,7 @@ export function destinationPolicy(f: ItemFacts, snap: LicensingSnapshot): Piece 
     : `${destination} is not Macau or D:5 and no party is headquartered there`;
   let citation = snap.cite(d.cite);
   const warnings = [
-    ...(d.uncertain ?? []).map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
+    ...warningsFrom("UNCERTAIN_RULE_DATA", d.uncertain, citation),
     ...(d.restricted ? groupWarnings(snap, d.restricted, [destination, ...f.t.headquarters]) : []),
   ];
   // Outside Macau and D:5 the policy turns on where the parties are headquartered.
@@ -110,7 +107,7 @@ export function headquartersPolicy(f: ItemFacts, snap: LicensingSnapshot): Piece
       citation,
       why: "a party is headquartered in D:5 or Macau",
     },
-    warnings: (h.uncertain ?? []).map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
+    warnings: warningsFrom("UNCERTAIN_RULE_DATA", h.uncertain, citation),
   });
 }
 
@@ -182,7 +179,7 @@ export function uaePolicy(_f: ItemFacts, snap: LicensingSnapshot): Piece {
       citation,
       why: "no review policy for UAE end users outside the carve-out was found",
     },
-    warnings: (u.uncertain ?? []).map((message) => ({ code: "UNCERTAIN_RULE_DATA", message, citation })),
+    warnings: warningsFrom("UNCERTAIN_RULE_DATA", u.uncertain, citation),
   });
 }
 

@@ -1,3 +1,5 @@
+import type { Warning } from "../../classify/classify.js";
+import { warningsFrom } from "../../reason-codes.js";
 import type { LicensingSnapshot } from "../../rules/snapshot.js";
 import { normalizeName } from "../../screening/index.js";
 import { hasAny, type ItemFacts } from "../facts.js";
@@ -36,11 +38,7 @@ export function uaeCarveOut(f: ItemFacts, snap: LicensingSnapshot): Piece {
   if (!rule || !hasAny(f.classes, rule.items) || !snap.inSet(rule.destinations, f.t.destination))
     return piece("uae-carve-out");
   const citation = snap.cite(rule.cite);
-  const warnings = (rule.uncertain ?? []).map((message) => ({
-    code: "UAE_CARVE_OUT_UNCERTAIN",
-    message,
-    citation,
-  }));
+  const warnings = warningsFrom("UAE_CARVE_OUT_UNCERTAIN", rule.uncertain, citation);
   const endUser = f.t.txn.endUser;
   if (!endUser) {
     return piece("uae-carve-out", {
@@ -91,10 +89,12 @@ export function uaeCarveOut(f: ItemFacts, snap: LicensingSnapshot): Piece {
       ],
     });
   }
-  const listNote = rule.approved_entities.complete
-    ? []
-    : [{ code: "UAE_CARVE_OUT_UNCERTAIN", message: rule.approved_entities.note, citation }];
-  const resembles = approved.resembles
+  const listNote = warningsFrom(
+    "UAE_CARVE_OUT_UNCERTAIN",
+    rule.approved_entities.complete ? [] : [rule.approved_entities.note],
+    citation,
+  );
+  const resembles: Warning[] = approved.resembles
     ? [
         {
           code: "UAE_APPROVED_ENTITY_NAME",
