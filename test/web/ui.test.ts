@@ -267,7 +267,9 @@ describe.skipIf(!hasChromium)("web UI in Chromium", () => {
       .toBe("License required");
     const decision = page.getByTestId("decision");
     expect(await decision.textContent()).toMatch(/'Sugon' 60 % \(EL el-7790c6e1600b Sugon\)/);
-    expect(await page.getByTestId("owners").textContent()).toMatch(/Owner Sugon 60 % — listed: .*Sugon \(EL el-7790c6e1600b\)/);
+    expect(await page.getByTestId("owners").textContent()).toMatch(
+      /Owner Sugon 60 % — listed: .*Sugon \(EL el-7790c6e1600b\)/,
+    );
     expect(await decision.textContent()).toContain("No extension of the stay was verified");
     await shot("decide-affiliates");
   });
