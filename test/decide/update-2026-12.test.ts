@@ -264,14 +264,8 @@ describe("smaller corrections (§14.5)", () => {
       destination: "CN",
       items: [{ chip: "nvidia-h200-sxm-141gb" }],
       endUser: { name: "Hangzhou Lakeside Cloud Services Co., Ltd.", country: "CN", headquarters: "CN" },
-      certifications: [
-        "commercially-available-in-us",
-        "sufficient-us-supply",
-        "no-foundry-diversion",
-        "recipient-security",
-        "us-third-party-testing",
-        "no-military-end-use",
-      ],
+      // Every condition of 91 FR 1684, as the rule data names them.
+      certifications: ctx.rules.licensing.review_policy.envelope_2026[0]!.conditions.map((c) => c.id),
     });
     const policy = d.items[0]!.reasons.find((r) => r.code === "REVIEW_POLICY")!;
     expect(policy.citation.text).toContain("742.6(b)(10)(iii)(A)(1)");
