@@ -119,6 +119,7 @@ function icSpec(i: ItemForm): Record<string, unknown> {
     packagedByApprovedOsat: tri(i.packagedByApprovedOsat),
   });
   return defined({
+    kind: "ic",
     name: i.name.trim() || undefined,
     denseTops: i.tops.trim() ? denseTops(i.tops) : undefined,
     sparse: i.sparse || undefined,
@@ -132,35 +133,29 @@ function icSpec(i: ItemForm): Record<string, unknown> {
 /** The item as the API takes it. */
 function item(i: ItemForm): Record<string, unknown> {
   const quantity = numberOrText(i.quantity) ?? 1;
+  const name = i.name.trim() || undefined;
+  const spec = (fields: Record<string, unknown>) => ({ spec: defined({ name, ...fields }), quantity });
   switch (i.kind) {
     case "chip":
       return { chip: i.chip, quantity };
     case "ic":
       return { spec: icSpec(i), quantity };
     case "hbm":
-      return {
-        spec: defined({
-          kind: "hbm",
-          name: i.name.trim() || undefined,
-          memoryBandwidthGBs: numberOrText(i.memoryBandwidthGBs),
-          packageAreaMm2: numberOrText(i.packageAreaMm2),
-        }),
-        quantity,
-      };
+      return spec({
+        kind: "hbm",
+        memoryBandwidthGBs: numberOrText(i.memoryBandwidthGBs),
+        packageAreaMm2: numberOrText(i.packageAreaMm2),
+      });
     case "weights":
-      return {
-        spec: defined({
-          kind: "weights",
-          name: i.name.trim() || undefined,
-          trainingOps: numberOrText(i.trainingOps),
-          weightsPublished: tri(i.weightsPublished),
-        }),
-        quantity,
-      };
+      return spec({
+        kind: "weights",
+        trainingOps: numberOrText(i.trainingOps),
+        weightsPublished: tri(i.weightsPublished),
+      });
     case "system":
       return {
         system: defined({
-          name: i.name.trim() || undefined,
+          name,
           chip: i.chip,
           count: numberOrText(i.count),
           otherwiseEccn: i.otherwiseEccn.trim().toUpperCase() || undefined,
