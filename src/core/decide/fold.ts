@@ -18,9 +18,7 @@ export function policyRank(policy: ReviewPolicy | null): number {
 
 /** The strictest of the known review policies, or null when none is known. */
 export function strictest(policies: readonly (ReviewPolicy | null)[]): ReviewPolicy | null {
-  const known = policies.filter((p): p is ReviewPolicy => p !== null);
-  if (known.length === 0) return null;
-  return known.reduce((a, b) => (SEVERITY[b] > SEVERITY[a] ? b : a));
+  return policies.reduce<ReviewPolicy | null>((a, b) => (policyRank(b) > policyRank(a) ? b : a), null);
 }
 
 export function summarizeClassification(c: Classification): ClassificationSummary {
