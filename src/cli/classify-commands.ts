@@ -5,8 +5,9 @@ import { type ItemSpec, parseItemSpec } from "../core/classify/spec.js";
 import { computeTpp } from "../core/classify/tpp.js";
 import { assertNoIssues, ChipGateError } from "../core/errors.js";
 import { chipHistory } from "../core/history.js";
+import { currencyWarning } from "../core/rules/currency.js";
 import { loadEngine } from "../node/engine.js";
-import { parseDate, parseMode, readJsonInput } from "./options.js";
+import { parseDate, parseMode, readJsonInput, today } from "./options.js";
 import { action, printJson } from "./run.js";
 
 interface ClassifyFlags {
@@ -31,7 +32,7 @@ export function formatClassification(c: Classification, ruleDataVersion: string)
       ? `UNDETERMINED — missing: ${c.undetermined.map((m) => m.field).join(", ")}`
       : c.paragraph
         ? `ECCN ${c.paragraph}`
-        : "not controlled under 3A090/4A090/4E091 on this date";
+        : "not 3A090/4A090/4E091 on this date (see the notes)";
   lines.push(`Result: ${result}`);
   const figures = [
     c.tpp !== null && `TPP ${formatNumber(c.tpp)}`,
@@ -45,6 +46,10 @@ export function formatClassification(c: Classification, ruleDataVersion: string)
   lines.push("Why:");
   for (const r of c.reasons) lines.push(`  - ${r.message}\n      [${r.citation.text}]`);
   for (const m of c.undetermined) lines.push(`  - Missing ${m.field}: ${m.message}`);
+  if (c.notes.length) {
+    lines.push("Notes:");
+    for (const n of c.notes) lines.push(`  - ${n.message}\n      [${n.citation.text}]`);
+  }
   if (c.warnings.length) {
     lines.push("Warnings:");
     for (const w of c.warnings)
@@ -52,7 +57,7 @@ export function formatClassification(c: Classification, ruleDataVersion: string)
   }
   lines.push(
     c.otherMode.differs
-      ? `Other mode (${c.otherMode.mode}): would give ${c.otherMode.paragraph ?? "not controlled"}.`
+      ? `Other mode (${c.otherMode.mode}): would give ${c.otherMode.paragraph ?? "not 3A090/4A090/4E091"}.`
       : `Other mode (${c.otherMode.mode}): same result.`,
   );
   lines.push(`Rule data ${ruleDataVersion}. ${DISCLAIMER}`);
@@ -115,6 +120,7 @@ export function registerClassifyCommands(program: Command): void {
         const result = classify(spec, rules, {
           asOf,
           mode,
+          ...(chipId !== null && { chipId }),
           ...(tf32BitLength !== undefined && { tf32BitLength }),
         });
         if (flags.json) printJson({ chip: chipId, ruleDataVersion: rules.version, ...result });
@@ -166,9 +172,17 @@ export function registerClassifyCommands(program: Command): void {
         const mode = parseMode(flags.mode);
         const { rules, catalog } = loadEngine();
         const chip = findChip(catalog, flags.chip);
-        const history = chipHistory(chip.spec, rules, mode);
+        const history = chipHistory(chip.spec, rules, mode, chip.id);
+        const stale = currencyWarning(rules, today());
         if (flags.json) {
-          printJson({ chip: chip.id, mode, ruleDataVersion: rules.version, history });
+          printJson({
+            chip: chip.id,
+            mode,
+            ruleDataVersion: rules.version,
+            verifiedThrough: rules.verifiedThrough,
+            warnings: stale ? [stale] : [],
+            history,
+          });
           return;
         }
         process.stdout.write(`${chip.spec.name} (${chip.id}) — classification history, mode ${mode}\n`);
@@ -178,11 +192,15 @@ export function registerClassifyCommands(program: Command): void {
             h.from,
             h.to ?? "(in force)",
             h.ruleVersion,
-            h.status === "undetermined"
+            (h.status === "undetermined"
               ? `undetermined (missing ${h.undetermined.join(", ")})`
-              : (h.paragraph ?? "not controlled"),
+              : (h.paragraph ?? "not 3A090/4A090/4E091 (may be EAR99 or another ECCN)")) +
+              (h.notes.length ? ` [company-specific notice: ${h.notes.length}]` : ""),
           ]),
         );
+        const notes = [...new Set(history.flatMap((h) => h.notes))];
+        for (const n of notes) process.stdout.write(`Note: ${n}\n`);
+        if (stale) process.stdout.write(`! ${stale.message}\n`);
         process.stdout.write(`${DISCLAIMER}\n`);
       }),
     );

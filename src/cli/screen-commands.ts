@@ -238,6 +238,9 @@ export function registerScreenCommands(program: Command): void {
     .action(
       action(async (opts: { json?: boolean; dataDir: string }) => {
         const dataset = await loadScreeningDataset({ dataDir: opts.dataDir });
+        // Loaded here, not at the top: `screen` must not pay for the rule data and catalog at start-up.
+        const { loadEngine } = await import("../node/engine.js");
+        const { rules } = loadEngine();
         const age = ageInDays(dataset.version.snapshotDate);
         const rows = Object.values(dataset.version.rowsPerList).reduce((a, b) => a + (b ?? 0), 0);
         const enrichment = enrichmentInfo(dataset);
@@ -250,6 +253,11 @@ export function registerScreenCommands(program: Command): void {
             buildMs: Math.round(dataset.buildMs),
             enrichment,
             indexCache: dataset.cache,
+            rules: {
+              version: rules.version,
+              lastReviewed: rules.lastReviewed,
+              verifiedThrough: rules.verifiedThrough,
+            },
           });
           return;
         }
@@ -267,6 +275,7 @@ export function registerScreenCommands(program: Command): void {
           ...enrichmentLines(enrichment),
           "known gaps:",
           ...dataset.gaps.map((g) => `  - ${g}`),
+          `rule data: ${rules.version}, checked against sources through ${rules.verifiedThrough} (last reviewed ${rules.lastReviewed})`,
         ];
         process.stdout.write(`${lines.join("\n")}\n`);
       }),

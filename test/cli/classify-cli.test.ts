@@ -13,10 +13,43 @@ function specFile(content: string): string {
 }
 
 describe("chipgate classify", () => {
+  it("shows the H20's company-specific notice as a note after April 2025, and warns after the verified-through date", () => {
+    const r = cli(["classify", "--chip", "nvidia-h20", "--date", "2026-12-06", "--json"]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.paragraph).toBeNull();
+    expect(out.notes.map((n: { code: string }) => n.code)).toEqual(["OUTSIDE_SCOPE", "COMPANY_NOTICE_NOTE"]);
+    expect(out.notes[1].message).toMatch(/usg-2025-04-h20 to NVIDIA .* not a rule/);
+    const stale = out.warnings.find((w: { code: string }) => w.code === "RULES_VERIFIED_THROUGH");
+    expect(stale.message).toBe(
+      "Rule data was checked against sources through 2026-09-30; rules may have changed since.",
+    );
+    const before = JSON.parse(
+      cli(["classify", "--chip", "nvidia-h20", "--date", "2025-03-01", "--json"]).stdout,
+    );
+    expect(before.notes.map((n: { code: string }) => n.code)).toEqual(["OUTSIDE_SCOPE"]);
+    expect(before.warnings.map((w: { code: string }) => w.code)).not.toContain("RULES_VERIFIED_THROUGH");
+  });
+
+  it("history shows the H20 notice from 2025-04-09 as a note and says how current the rule data is", () => {
+    const r = cli(["history", "--chip", "nvidia-h20", "--json"]);
+    const out = JSON.parse(r.stdout);
+    expect(out.verifiedThrough).toBe("2026-09-30");
+    const step = out.history.find((h: { from: string }) => h.from === "2025-04-09");
+    expect(step.eccn).toBeNull();
+    expect(step.notes[0]).toMatch(/usg-2025-04-h20/);
+    expect(out.history.find((h: { to: string | null }) => h.to === "2025-04-09").notes).toEqual([]);
+    const text = cli(["history", "--chip", "nvidia-h20"]).stdout;
+    expect(text).toMatch(/may be EAR99/);
+    expect(text).toMatch(/Note: USG "is informed" notice usg-2025-04-h20/);
+  });
+
   it("explains why the H20 is outside 3A090 on 2024-06-01", () => {
     const r = cli(["classify", "--chip", "nvidia-h20", "--date", "2024-06-01"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("not controlled");
+    expect(r.stdout).toContain("not 3A090/4A090/4E091 on this date");
+    // Outside ChipGate's ECCNs is not the same as uncontrolled.
+    expect(r.stdout).toMatch(/may still be EAR99 or classified under another ECCN/);
     expect(r.stdout).toMatch(/TPP = 2,368, needs >= 2,400 — not met/);
     expect(r.stdout).toMatch(/performance density = 2\.91 tpp\/mm2, needs >= 3\.2/);
     expect(r.stdout).toContain("88 FR 73458");

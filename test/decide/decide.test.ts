@@ -30,8 +30,8 @@ describe("parties are screened", () => {
   });
 
   it("a review-band hit leaves the outcome undetermined until a person resolves it", () => {
-    // Any listed record will do: the screen function is injected, so force a review-band hit on it.
-    const listed = ctx.screen({ name: "华为技术有限公司" }).hits[0]!;
+    // Any Entity List record will do: the screen function is injected, so force a review-band hit on it.
+    const listed = ctx.screen({ name: "华为技术有限公司" }).hits.find((h) => h.list === "EL")!;
     const reviewing: DecideContext = {
       ...ctx,
       screen: (q) => ({ query: q.name, hits: [{ ...listed, band: "review", score: 0.7 }] }),
@@ -178,6 +178,7 @@ describe("uncertain rule data stays visibly uncertain", () => {
       destination: "CN",
       items: [{ spec: { kind: "hbm", memoryBandwidthGBs: 300, packageAreaMm2: 110 } }],
       endUser: { name: "Hanbit Memory Packaging (Wuxi) Co., Ltd.", country: "CN", headquarters: "KR" },
+      exporter: { name: "Hanbit Memory Co., Ltd.", headquarters: "KR" },
     });
     expect(d.items[0]).toMatchObject({ eccn: "3A090.c", licenseRequired: true, exception: "HBM" });
     expect(

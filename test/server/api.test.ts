@@ -286,8 +286,14 @@ describe("classify, chips and rules", () => {
   });
 
   it("gives rule versions, a timeline per mode and country groups with verification status", async () => {
-    const versions = (await (await s.request("/v1/rules/versions")).json()) as { versions: { id: string }[] };
+    const versions = (await (await s.request("/v1/rules/versions")).json()) as {
+      verifiedThrough: string;
+      versions: { id: string }[];
+    };
     expect(versions.versions.map((v) => v.id)).toContain("ear-2023-11");
+    expect(versions.verifiedThrough).toBe("2026-09-30");
+    const info = (await (await s.request("/v1/data/info")).json()) as { rules: { verifiedThrough: string } };
+    expect(info.rules.verifiedThrough).toBe("2026-09-30");
     const timeline = (await (await s.request("/v1/rules/timeline?mode=as-codified")).json()) as {
       periods: { from: string; to: string | null }[];
     };
@@ -298,7 +304,10 @@ describe("classify, chips and rules", () => {
       groups: { name: string; verification: string; members: string[] }[];
     };
     const d5 = groups.groups.find((g) => g.name === "D5")!;
-    expect(["verified", "unverified"]).toContain(d5.verification);
+    expect(d5.verification).toBe("secondary-snapshot");
+    expect((d5 as unknown as { verificationStatus: string }).verificationStatus).toBe(
+      "secondary snapshot of 2026-07-08",
+    );
     expect(d5.members).toContain("CN");
   });
 });

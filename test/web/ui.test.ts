@@ -246,6 +246,34 @@ describe.skipIf(!hasChromium)("web UI in Chromium", () => {
     await shot("audit-1280");
   });
 
+  it("decide: an Affiliates Rule decision from the form (a German operator 60 % owned by Entity-Listed Sugon)", async () => {
+    await goto("/decide?chip=nvidia-h100-sxm5-80gb");
+    await page.getByLabel("Destination").fill("DE");
+    await page.getByLabel("Date").fill("2026-12-06");
+    await page.locator("#endUser-name").fill("Rheinland Rechenzentrum GmbH");
+    await page.locator("#endUser-country").fill("DE");
+    await page.locator("#endUser-hq").fill("DE");
+    await page.locator("#endUser-ownership").selectOption("known");
+    await page
+      .locator("fieldset", { hasText: "End user" })
+      .getByRole("button", { name: "Add an owner" })
+      .click();
+    await page.locator("#endUser-owner-0-name").fill("Sugon");
+    await page.locator("#endUser-owner-0-country").fill("CN");
+    await page.locator("#endUser-owner-0-share").fill("60");
+    await page.getByRole("button", { name: "Decide and record" }).click();
+    await expect
+      .poll(() => page.getByTestId("outcome").textContent(), { timeout: 10_000 })
+      .toBe("License required");
+    const decision = page.getByTestId("decision");
+    expect(await decision.textContent()).toMatch(/'Sugon' 60 % \(EL el-7790c6e1600b Sugon\)/);
+    expect(await page.getByTestId("owners").textContent()).toMatch(
+      /Owner Sugon 60 % — listed: .*Sugon \(EL el-7790c6e1600b\)/,
+    );
+    expect(await decision.textContent()).toContain("No extension of the stay was verified");
+    await shot("decide-affiliates");
+  });
+
   it("screening: 华为技术有限公司 finds Huawei, and a CSV upload completes with downloadable results", async () => {
     await goto("/screening");
     await page.getByLabel("Party name").fill("华为技术有限公司");

@@ -45,6 +45,7 @@ export interface RuleVersionView {
 export interface RuleVersions {
   ruleDataVersion: string;
   lastReviewed: string;
+  verifiedThrough: string;
   versions: RuleVersionView[];
 }
 

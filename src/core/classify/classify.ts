@@ -1,18 +1,26 @@
+import type { ReasonCode } from "../reason-codes.js";
+import { currencyWarning } from "../rules/currency.js";
 import type { Citation, CitedExclusion, CitedParagraph, EccnVersion, RuleBook } from "../rules/rulebook.js";
 import type { Condition, ConditionInput, Mode } from "../rules/schema.js";
+import { type ExporterFacts, foundryPresumption } from "./foundry.js";
+import { companyNoticeNotes, type Note, outsideScopeNote } from "./notes.js";
 import type { HbmSpec, IcSpec, ItemSpec, SystemSpec, WeightsSpec } from "./spec.js";
 import { computeTpp, type TppComputation } from "./tpp.js";
 
 export interface ClassifyOptions {
   asOf: string;
   mode?: Mode;
+  /** Who exports the item: a front-end fabricator or OSAT triggers the foundry presumption (Note 1 to 3A090.a). */
+  exporter?: ExporterFacts;
+  /** The catalog id of the chip, when it is one: company-specific notices name chips by id. */
+  chipId?: string;
   /** Bit length counted for TF32: the rule data's default (32) or its documented alternative (19). */
   tf32BitLength?: number;
 }
 
 /** One step of the explanation: a rule applied, with the threshold, the value that met or missed it, and the citation. */
 export interface Reason {
-  code: string;
+  code: ReasonCode;
   message: string;
   paragraph?: string;
   input?: ConditionInput;
@@ -23,7 +31,7 @@ export interface Reason {
 }
 
 export interface Warning {
-  code: string;
+  code: ReasonCode;
   message: string;
   citation?: Citation;
 }
@@ -55,6 +63,8 @@ export interface Classification {
   computation: { perFormat: TppComputation["perFormat"]; sparseHalved: boolean; tf32BitLength: number };
   /** For systems: the classification of the chip they hold. */
   contained?: Classification;
+  /** Said beside the ECCN: company-specific notices naming the chip, and what "not 3A090" does not mean. */
+  notes: Note[];
 }
 
 type Tri = true | false | undefined;
@@ -282,6 +292,7 @@ function classifyOnce(
   asOf: string,
   mode: Mode,
   tf32Bits: number,
+  exporter?: ExporterFacts,
 ): Classification {
   const bitLength = { ...rules.bitLength, tf32: tf32Bits };
   const kind = spec.kind ?? "ic";
@@ -298,6 +309,7 @@ function classifyOnce(
     memoryBandwidthDensity: null as number | null,
     designedForDatacenter: null as boolean | null,
     otherMode: { mode, eccn: null, paragraph: null, differs: false },
+    notes: [] as Note[],
     computation: {
       perFormat: [] as TppComputation["perFormat"],
       sparseHalved: false,
@@ -458,6 +470,17 @@ function classifyOnce(
       citation: r.citation,
     });
   }
+  for (const p of version.paragraphs.filter((x) => x.applies_to === kind)) {
+    for (const c of p.all) {
+      if (c.boundary_uncertain !== undefined && inputs[c.input] === conditionOp(c).value) {
+        warnings.push({
+          code: "COMPARATOR_UNCERTAIN",
+          message: `${p.id}: ${inputLabels[c.input]} is exactly at the threshold ${show(conditionOp(c).value)}. ${c.boundary_uncertain}`,
+          citation: rules.cite(p.cite),
+        });
+      }
+    }
+  }
   if (ev.paragraph) {
     const p = version.paragraphs.find((x) => x.id === ev.paragraph)!;
     reasons.push({
@@ -473,13 +496,37 @@ function classifyOnce(
       citation,
     });
   }
+  let paragraph = ev.paragraph;
+  let missing = ev.missing;
+  const foundry =
+    kind === "ic" ? foundryPresumption(spec as IcSpec, version, exporter, asOf, rules) : undefined;
+  if (foundry) {
+    reasons.push(...foundry.reasons);
+    warnings.push(...foundry.warnings);
+    if (foundry.kind === "presumed") {
+      paragraph = foundry.paragraph;
+      missing = [];
+      base.designedForDatacenter = true;
+    } else if (foundry.kind === "undetermined") {
+      paragraph = null;
+      missing = foundry.missing;
+    } else if (foundry.kind === "rebutted" && base.tpp === null) {
+      // With the presumption rebutted and no performance figures, the exporter relies on the route's attestation.
+      missing = [];
+      warnings.push({
+        code: "FOUNDRY_ROUTE_RELIED",
+        message: `Route ${foundry.route} rebuts the presumption and no performance figures were given: ChipGate does not classify the IC further. The exporter relies on the attestation and must not know the IC to be 3A090.`,
+        citation,
+      });
+    }
+  }
   return {
     ...base,
-    eccn: ev.paragraph ? eccnOf(ev.paragraph) : null,
-    paragraph: ev.paragraph,
-    status: ev.missing.length ? "undetermined" : "determined",
+    eccn: paragraph ? eccnOf(paragraph) : null,
+    paragraph,
+    status: missing.length ? "undetermined" : "determined",
     reasons,
-    undetermined: ev.missing,
+    undetermined: missing,
     warnings,
   };
 }
@@ -494,12 +541,14 @@ function classifyOnce(
 export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptions): Classification {
   const mode = options.mode ?? "as-enforced";
   const tf32 = options.tf32BitLength ?? rules.bitLength.tf32!;
-  const result = classifyOnce(spec, rules, options.asOf, mode, tf32);
+  const result = classifyOnce(spec, rules, options.asOf, mode, tf32, options.exporter);
 
   const otherMode: Mode = mode === "as-enforced" ? "as-codified" : "as-enforced";
   // Before any rule data differs by mode, the other mode's answer is this one.
   const other =
-    options.asOf < rules.modesDivergeFrom ? result : classifyOnce(spec, rules, options.asOf, otherMode, tf32);
+    options.asOf < rules.modesDivergeFrom
+      ? result
+      : classifyOnce(spec, rules, options.asOf, otherMode, tf32, options.exporter);
   result.otherMode = {
     mode: otherMode,
     eccn: other.eccn,
@@ -513,9 +562,15 @@ export function classify(spec: ItemSpec, rules: RuleBook, options: ClassifyOptio
     });
   }
 
+  if (result.status === "determined" && result.paragraph === null)
+    result.notes.push(outsideScopeNote(rules, options.asOf));
+  if (options.chipId) result.notes.push(...companyNoticeNotes(options.chipId, rules, options.asOf, mode));
+  const stale = currencyWarning(rules, options.asOf);
+  if (stale) result.warnings.push(stale);
+
   const alternative = tf32 === rules.bitLength.tf32 ? rules.tf32AlternativeBitLength : rules.bitLength.tf32!;
   if (tf32ChangesTpp(spec, rules, tf32, alternative)) {
-    const alt = classifyOnce(spec, rules, options.asOf, mode, alternative);
+    const alt = classifyOnce(spec, rules, options.asOf, mode, alternative, options.exporter);
     if (alt.paragraph !== result.paragraph || alt.status !== result.status) {
       result.warnings.push({
         code: "TF32_BIT_LENGTH_MATTERS",

@@ -45,6 +45,19 @@ export const icSpec = z.strictObject({
   interconnectGBs: nonNegative("interconnectGBs (GB/s, aggregate bidirectional I/O)").optional(),
   hbmStacks: z.number().int().nonnegative().optional(),
   sparse: z.boolean().optional(),
+  /** What the fabricator or OSAT knows of the IC (Note 1 to 3A090.a, foundry due-diligence rule). */
+  fabrication: z
+    .strictObject({
+      processNodeNm: positive("fabrication.processNodeNm (nm)").optional(),
+      nonPlanarTransistors: z.boolean({ error: "nonPlanarTransistors must be true or false" }).optional(),
+      /** The final packaged IC's aggregated approximated transistor count, as attested. */
+      transistorCount: positive("fabrication.transistorCount").optional(),
+      hasHbm: z.boolean({ error: "hasHbm must be true or false" }).optional(),
+      /** The designer is an approved IC designer (or an authorized one before the designer deadline). */
+      designerApproved: z.boolean({ error: "designerApproved must be true or false" }).optional(),
+      packagedByApprovedOsat: z.boolean({ error: "packagedByApprovedOsat must be true or false" }).optional(),
+    })
+    .optional(),
 });
 export type IcSpec = z.infer<typeof icSpec>;
 

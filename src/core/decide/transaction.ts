@@ -2,6 +2,8 @@ import { z } from "zod";
 import { icSpec, itemSpec } from "../classify/spec.js";
 import { isCountryCode } from "../countries.js";
 import { isIsoDate } from "../dates.js";
+import { LIMITS } from "../limits.js";
+import { exporterRoles } from "../rules/schema.js";
 
 const country = (what: string) =>
   z
@@ -9,11 +11,40 @@ const country = (what: string) =>
     .transform((s) => s.trim().toUpperCase())
     .refine(isCountryCode, { error: `${what} must be an ISO 3166-1 alpha-2 code such as CN, AE or MO` });
 
+/** A declared owner of a party, with its direct or indirect effective share (Affiliates Rule). */
+export const owner = z.strictObject({
+  name: z
+    .string({ error: "an owner's name must be a string" })
+    .trim()
+    .min(1, { error: "an owner's name must not be empty" })
+    .max(LIMITS.nameLength, { error: `an owner's name must be at most ${LIMITS.nameLength} characters` }),
+  country: country("an owner's country").optional(),
+  sharePercent: z
+    .number({ error: "sharePercent must be a number from 0 (exclusive) to 100" })
+    .refine(Number.isFinite, { error: "sharePercent must be a finite number" })
+    .refine((n) => n > 0 && n <= 100, { error: "sharePercent must be more than 0 and at most 100" }),
+});
+export type Owner = z.infer<typeof owner>;
+
+/** What is known of a party's owners, and whether it is a government (UAE carve-out). */
+const ownership = {
+  /** Owners with their direct or indirect effective shares; each is screened like a party. */
+  owners: z
+    .array(owner, { error: "owners must be a list of { name, country?, sharePercent }" })
+    .max(LIMITS.ownersPerParty, { error: `at most ${LIMITS.ownersPerParty} owners per party` })
+    .optional(),
+  /** true: the owners given are all there is to know; false: the exporter does not know who owns the party. */
+  ownershipKnown: z.boolean({ error: "ownershipKnown must be true or false" }).optional(),
+  /** The party is a government (a ministry, an agency) of its country. */
+  government: z.boolean({ error: "government must be true or false" }).optional(),
+};
+
 export const party = z.strictObject({
   name: z.string().trim().min(1, { error: "name must not be empty" }),
   country: country("country").optional(),
   /** Headquarters of the party or of its ultimate parent (EAR §744.23(a)(3) "headquartered in"). */
   headquarters: country("headquarters").optional(),
+  ...ownership,
 });
 export type Party = z.infer<typeof party>;
 
@@ -41,6 +72,22 @@ export const transactionItem = z.union([
 ]);
 export type TransactionItem = z.infer<typeof transactionItem>;
 
+export type ExporterRole = (typeof exporterRoles)[number];
+
+/** The exporter as an object: a plain string still means a name. */
+export const exporter = z.strictObject({
+  name: z
+    .string({ error: "exporter.name must be a string" })
+    .trim()
+    .min(1, { error: "exporter.name must not be empty" })
+    .max(LIMITS.nameLength, { error: `exporter.name must be at most ${LIMITS.nameLength} characters` }),
+  country: country("exporter.country").optional(),
+  /** Headquarters of the exporter or of its ultimate parent. */
+  headquarters: country("exporter.headquarters").optional(),
+  role: z.enum(exporterRoles, { error: `role must be one of ${exporterRoles.join(", ")}` }).optional(),
+});
+export type Exporter = z.infer<typeof exporter>;
+
 /** A proposed export, reexport or transfer: what ChipGate decides on. */
 export const transaction = z.strictObject({
   date: z
@@ -55,10 +102,23 @@ export const transaction = z.strictObject({
   items: z.array(transactionItem).min(1, { error: "items must list at least one item" }),
   endUser: party.optional(),
   consignee: party.optional(),
+  /** The purchaser, when it is not the end user (listed parties bind in every role, reference §8). */
+  purchaser: party.optional(),
+  intermediateConsignees: z
+    .array(party, { error: "intermediateConsignees must be a list of parties" })
+    .max(LIMITS.intermediateConsignees, {
+      error: `at most ${LIMITS.intermediateConsignees} intermediate consignees`,
+    })
+    .optional(),
   endUse: z.array(z.string().min(1)).optional(),
-  exporter: z.string().trim().min(1).optional(),
+  exporter: z.union([z.string().trim().min(1), exporter]).optional(),
   /** Ids of review-policy conditions the exporter certifies (see `data/rules/licensing.yaml`). */
   certifications: z.array(z.string().min(1)).optional(),
 });
 export type Transaction = z.infer<typeof transaction>;
 export type TransactionInput = z.input<typeof transaction>;
+
+/** The exporter as an object, whichever way it was given. */
+export function exporterOf(txn: Pick<Transaction, "exporter">): Exporter | undefined {
+  return typeof txn.exporter === "string" ? { name: txn.exporter } : txn.exporter;
+}

@@ -1,4 +1,5 @@
 import type { Classification, Reason, Warning } from "../classify/classify.js";
+import type { ReasonCode } from "../reason-codes.js";
 import type { Citation } from "../rules/rulebook.js";
 import type { Mode } from "../rules/schema.js";
 import type { ScreeningHit } from "../screening/index.js";
@@ -13,7 +14,7 @@ export type LicenseException = "NAC" | "ACA" | "HBM" | "LPP" | "AIA";
 
 /** One reason a license is (or is not) required, with its legal citation. */
 export interface Requirement {
-  code: string;
+  code: ReasonCode;
   message: string;
   citation: Citation;
 }
@@ -47,13 +48,28 @@ export type ClassificationSummary = Pick<
   | "computation"
 > & { contained?: ClassificationSummary & { paragraph: string | null } };
 
+export type PartyRole = "endUser" | "consignee" | "purchaser" | "intermediateConsignee";
+
+/** A declared owner of a party, screened like a party (Affiliates Rule). */
+export interface OwnerScreening {
+  name: string;
+  country: string | null;
+  sharePercent: number;
+  hits: Omit<ScreeningHit, "record">[];
+  band: "match" | "review" | null;
+}
+
 export interface PartyScreening {
-  role: "endUser" | "consignee";
+  role: PartyRole;
+  /** Where the party is in the transaction: "endUser", "intermediateConsignees.0", ... */
+  path: string;
   name: string;
   country: string | null;
   headquarters: string | null;
   hits: Omit<ScreeningHit, "record">[];
   band: "match" | "review" | null;
+  /** Declared owners with their own screening, when the party has any. */
+  owners?: OwnerScreening[];
 }
 
 export interface Decision {
@@ -68,6 +84,8 @@ export interface Decision {
   parties: PartyScreening[];
   warnings: Warning[];
   reasons: Requirement[];
+  /** Every input still missing, with why it matters (also in each item's `undetermined`). */
+  missing: { field: string; message: string }[];
   otherMode: { mode: Mode; outcome: Outcome; differs: boolean; differences: string[] };
   versions: { engine: string; ruleData: string; screeningData: string };
   disclaimer: string;

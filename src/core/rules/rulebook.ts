@@ -9,6 +9,7 @@ import {
   type EccnVersionData,
   type Exclusion,
   eccnFile,
+  type FoundryPresumption,
   type Licensing,
   licensingFile,
   type Mode,
@@ -58,6 +59,8 @@ export interface EccnVersion {
   paragraphs: CitedParagraph[];
   contains: Record<string, string>;
   zParagraphs: string[];
+  /** Note 1 to 3A090.a: the front-end fabricator / OSAT presumption, when in force. */
+  foundryPresumption?: FoundryPresumption;
 }
 
 export interface RuleVersion extends RuleVersionData {
@@ -82,18 +85,31 @@ export interface RuleBook {
   readonly ruleVersions: readonly RuleVersion[];
   readonly groups: Readonly<Record<string, CountryGroup>>;
   readonly destinationAliases: Readonly<Record<string, { as: string; cite: Cite }>>;
+  readonly destinationNotes: Readonly<Record<string, { text: string; cite: Cite }>>;
   readonly licensing: Licensing;
   /** The earliest date on which any rule data differs by mode; before it both modes give the same answers. */
   readonly modesDivergeFrom: string;
   cite(c: Cite): Citation;
   /** Whether a country is in a country set on a date. */
   inSet(set: CountrySet, country: string, date: string): boolean;
-  /** The unverified Country Groups a set consults. */
-  unverifiedGroups(set: CountrySet): CountryGroup[];
+  /**
+   * The Country Groups not verified against the eCFR on whose membership of this country the answer rests:
+   * the country is listed in the group (or is one of its least certain members), and flipping that one
+   * membership would flip whether the country is in the set on the date. A country the group does not list is
+   * taken at the group's word unless it is marked least certain.
+   */
+  decidingGroups(set: CountrySet, country: string, date: string): CountryGroup[];
   eccnAt(eccn: string, date: string): EccnVersion | undefined;
   eccnVersions(eccn: string): readonly EccnVersion[];
   ruleVersionAt(date: string, mode: Mode): RuleVersion | undefined;
   groupMembersAt(group: string, date: string): ReadonlySet<string>;
+}
+
+/** How a group's membership was checked, in words: "verified", "secondary snapshot of 2026-07-08", "unverified". */
+export function verificationStatus(g: CountryGroupData): string {
+  return g.verification === "secondary-snapshot"
+    ? `secondary snapshot of ${g.snapshot_date}`
+    : g.verification;
 }
 
 /** The entry of a dated list in force on a date in a mode: the last whose `from` has passed. */
@@ -133,6 +149,13 @@ function checkAscending(file: string, path: string, dates: readonly string[]): v
       );
     }
   }
+}
+
+/** Whether a country is in (groups ∪ countries) − (minus_groups ∪ minus_countries), given group membership. */
+function setHas(set: CountrySet, country: string, member: (group: string) => boolean): boolean {
+  const included = (set.countries ?? []).includes(country) || (set.groups ?? []).some(member);
+  if (!included) return false;
+  return !((set.minus_countries ?? []).includes(country) || (set.minus_groups ?? []).some(member));
 }
 
 /** Validates every document and cross-references them, throwing RULE_DATA_INVALID naming file and field. */
@@ -183,7 +206,7 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
     checkCite(groupsDoc.file, ["groups", name, "cite"], g.cite);
     g.changes?.forEach((c, i) => {
       checkCite(groupsDoc.file, ["groups", name, "changes", i, "cite"], c.cite);
-      if (c.to !== undefined && c.to <= c.from) {
+      if (c.to !== undefined && c.from !== undefined && c.to <= c.from) {
         fail(
           groupsDoc.file,
           ["groups", name, "changes", i, "to"],
@@ -195,6 +218,9 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
   }
   for (const [code, alias] of Object.entries(groupsData.destination_aliases)) {
     checkCite(groupsDoc.file, ["destination_aliases", code, "cite"], alias.cite);
+  }
+  for (const [code, note] of Object.entries(groupsData.destination_notes ?? {})) {
+    checkCite(groupsDoc.file, ["destination_notes", code, "cite"], note.cite);
   }
 
   const eccns = new Map<string, EccnVersion[]>();
@@ -238,9 +264,42 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
         paragraphs: [...(previous?.paragraphs ?? []), ...own.paragraphs],
         contains: { ...(previous?.contains ?? {}), ...(v.contains ?? {}) },
         zParagraphs: v.z_paragraphs ?? previous?.zParagraphs ?? [],
+        ...((v.foundry_presumption ?? previous?.foundryPresumption) && {
+          foundryPresumption: v.foundry_presumption ?? previous!.foundryPresumption!,
+        }),
         ...(v.compliance !== undefined && { compliance: v.compliance }),
         ...(v.notes !== undefined && { notes: v.notes }),
       };
+      const fp = v.foundry_presumption;
+      if (fp) {
+        checkCite(doc.file, [...path, "foundry_presumption", "cite"], fp.cite);
+        checkCite(
+          doc.file,
+          [...path, "foundry_presumption", "designer_deadline", "cite"],
+          fp.designer_deadline.cite,
+        );
+        for (const [key, names] of Object.entries({
+          groups: fp.fabricator_not_located.groups,
+          minus_groups: fp.fabricator_not_located.minus_groups,
+        })) {
+          (names ?? []).forEach((g, k) => {
+            if (!groups[g])
+              fail(
+                doc.file,
+                [...path, "foundry_presumption", "fabricator_not_located", key, k],
+                `unknown country group '${g}'`,
+              );
+          });
+        }
+        fp.transistor_limits.forEach((l, k) => {
+          if (k > 0 && l.from_year <= fp.transistor_limits[k - 1]!.from_year)
+            fail(
+              doc.file,
+              [...path, "foundry_presumption", "transistor_limits", k, "from_year"],
+              "years must be strictly increasing",
+            );
+        });
+      }
       const ids = next.paragraphs.map((p) => p.id);
       const dup = ids.find((id, k) => ids.indexOf(id) !== k);
       if (dup) fail(doc.file, [...path, "paragraphs"], `paragraph ${dup} is defined twice in this version`);
@@ -286,6 +345,7 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
     ruleVersions: versions,
     groups,
     destinationAliases: groupsData.destination_aliases,
+    destinationNotes: groupsData.destination_notes ?? {},
     cite(c: Cite): Citation {
       let citation = citations.get(c);
       if (!citation) {
@@ -315,16 +375,21 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
     licensing,
     modesDivergeFrom,
     inSet(set: CountrySet, country: string, date: string): boolean {
-      const inGroups = (names: readonly string[] | undefined) =>
-        (names ?? []).some((g) => this.groupMembersAt(g, date).has(country));
-      const included = (set.countries ?? []).includes(country) || inGroups(set.groups);
-      const excluded = (set.minus_countries ?? []).includes(country) || inGroups(set.minus_groups);
-      return included && !excluded;
+      return setHas(set, country, (g) => this.groupMembersAt(g, date).has(country));
     },
-    unverifiedGroups(set: CountrySet): CountryGroup[] {
-      return [...(set.groups ?? []), ...(set.minus_groups ?? [])]
-        .map((g) => groups[g]!)
-        .filter((g) => g.verification === "unverified");
+    decidingGroups(set: CountrySet, country: string, date: string): CountryGroup[] {
+      const member = (g: string) => this.groupMembersAt(g, date).has(country);
+      const answer = setHas(set, country, member);
+      const consulted = [...new Set([...(set.groups ?? []), ...(set.minus_groups ?? [])])];
+      return consulted
+        .map((name) => groups[name]!)
+        .filter(
+          (g) =>
+            g.verification !== "verified" &&
+            !(g.confirmed ?? []).includes(country) &&
+            (member(g.name) || (g.least_certain ?? []).includes(country)) &&
+            setHas(set, country, (name) => (name === g.name ? !member(name) : member(name))) !== answer,
+        );
     },
     groupMembersAt(group: string, date: string): ReadonlySet<string> {
       const key = `${group}|${date}`;
@@ -334,7 +399,8 @@ export function buildRuleBook(docs: readonly RuleDataDocument[], version: string
         if (!g) throw new ChipGateError("INTERNAL", `unknown country group ${group}`);
         const built = new Set(g.members);
         for (const c of g.changes ?? []) {
-          if (c.from <= date && (c.to === undefined || date < c.to)) built.add(c.country);
+          if ((c.from === undefined || c.from <= date) && (c.to === undefined || date < c.to))
+            built.add(c.country);
         }
         members = built;
         membership.set(key, members);

@@ -72,6 +72,8 @@ export const condition = z
     lt: z.number().optional(),
     lte: z.number().optional(),
     eq: z.boolean().optional(),
+    /** The comparator itself is uncertain: a value exactly at the threshold is flagged with this text. */
+    boundary_uncertain: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     const ops = (["gte", "gt", "lt", "lte", "eq"] as const).filter((k) => c[k] !== undefined);
@@ -114,6 +116,55 @@ export const exclusion = z.strictObject({
 });
 export type Exclusion = z.infer<typeof exclusion>;
 
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 code such as CN" });
+
+/** A set of countries over the Country Groups: (groups ∪ countries) − (minus_groups ∪ minus_countries). */
+export const countrySet = z.strictObject({
+  groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
+  countries: z.array(countryCode).optional(),
+  minus_groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
+  minus_countries: z.array(countryCode).optional(),
+});
+export type CountrySet = z.infer<typeof countrySet>;
+
+export const exporterRoles = ["front-end-fabricator", "osat", "designer", "distributor", "other"] as const;
+
+/**
+ * Note 1 to 3A090.a (foundry due-diligence rule): a front-end fabricator or OSAT exporting an applicable advanced
+ * logic IC presumes it is `presumed_paragraph` and designed for datacenters unless route A (an approved or
+ * authorized IC designer attests), B (the fabricator, not located in `fabricator_not_located`, attests a
+ * transistor count below the limit) or C (an approved OSAT attests the same) applies.
+ */
+export const foundryPresumption = z.strictObject({
+  exporter_roles: z.array(z.enum(exporterRoles)).min(1),
+  presumed_paragraph: z.string().regex(/^3A090\.a$/),
+  /** An IC is applicable when made at this node or below, or with non-planar transistors. */
+  applicable_ic: z.strictObject({
+    process_node_nm_lte: z.number().positive(),
+    non_planar_transistors: z.literal(true),
+  }),
+  cite,
+  /** The "authorized IC designer" trigger date and the "approved IC designer" application deadline. */
+  designer_deadline: z.strictObject({ date: isoDate, cite }),
+  fabricator_not_located: countrySet,
+  /** Aggregated approximated transistor count limits by the year the transfer completes (routes B and C). */
+  transistor_limits: z
+    .array(
+      z.strictObject({
+        from_year: z.number().int().min(2025).max(2100),
+        lt: z.number().positive(),
+        /** A higher limit for an IC without high bandwidth memory. */
+        no_hbm_lt: z.number().positive().optional(),
+        uncertain: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
+  uncertain: z.array(z.string()).optional(),
+});
+export type FoundryPresumption = z.infer<typeof foundryPresumption>;
+
 export const eccnVersion = z.strictObject({
   from: isoDate,
   compliance: isoDate.optional(),
@@ -125,6 +176,7 @@ export const eccnVersion = z.strictObject({
   paragraphs: z.array(paragraph).optional(),
   contains: z.record(z.string(), z.string()).optional(),
   z_paragraphs: z.array(z.string().regex(/^[0-9][A-E][0-9]{3}$/)).optional(),
+  foundry_presumption: foundryPresumption.optional(),
 });
 export type EccnVersionData = z.infer<typeof eccnVersion>;
 
@@ -154,27 +206,42 @@ export const versionsFile = z.strictObject({
   versions: z.array(ruleVersion).min(1),
 });
 
-const countryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, { error: "expected an ISO 3166-1 alpha-2 code such as CN" });
-
-export const countryGroup = z.strictObject({
-  title: z.string().min(1),
-  cite,
-  verification: z.enum(["verified", "unverified"]),
-  verification_note: z.string().min(1),
-  least_certain: z.array(countryCode).optional(),
-  members: z.array(countryCode),
-  changes: z
-    .array(z.strictObject({ country: countryCode, from: isoDate, to: isoDate.optional(), cite }))
-    .optional(),
-});
+export const countryGroup = z
+  .strictObject({
+    title: z.string().min(1),
+    cite,
+    /** verified: read against the eCFR; secondary-snapshot: a dated secondary rendering; unverified: from memory. */
+    verification: z.enum(["verified", "secondary-snapshot", "unverified"]),
+    /** The date a secondary snapshot was stated to be current on. */
+    snapshot_date: isoDate.optional(),
+    verification_note: z.string().min(1),
+    /** Members independent sources confirm: no warning is given about them. */
+    confirmed: z.array(countryCode).optional(),
+    least_certain: z.array(countryCode).optional(),
+    least_certain_note: z.string().min(1).optional(),
+    members: z.array(countryCode),
+    changes: z
+      .array(
+        z
+          .strictObject({ country: countryCode, from: isoDate.optional(), to: isoDate.optional(), cite })
+          .refine((c) => c.from !== undefined || c.to !== undefined, {
+            error: "a change needs 'from', 'to' or both",
+          }),
+      )
+      .optional(),
+  })
+  .refine((g) => (g.verification === "secondary-snapshot") === (g.snapshot_date !== undefined), {
+    error: "a secondary-snapshot group needs snapshot_date, and only such a group has one",
+    path: ["snapshot_date"],
+  });
 export type CountryGroupData = z.infer<typeof countryGroup>;
 
 export const countryGroupsFile = z.strictObject({
   last_reviewed: isoDate,
   groups: z.record(z.string().regex(/^[A-Z0-9]+$/), countryGroup),
   destination_aliases: z.record(countryCode, z.strictObject({ as: countryCode, cite })),
+  /** Said of a destination in every answer about it (e.g. regions of it under other controls). */
+  destination_notes: z.record(countryCode, z.strictObject({ text: z.string().min(1), cite })).optional(),
 });
 
 export const technicalNotesFile = z.strictObject({
@@ -183,15 +250,6 @@ export const technicalNotesFile = z.strictObject({
   bit_length: z.record(z.string().regex(/^(fp|bf|tf|int)[0-9]+$/), z.number().int().positive()),
   tf32_alternative_bit_length: z.number().int().positive(),
 });
-
-/** A set of countries over the Country Groups: (groups ∪ countries) − (minus_groups ∪ minus_countries). */
-export const countrySet = z.strictObject({
-  groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
-  countries: z.array(countryCode).optional(),
-  minus_groups: z.array(z.string().regex(/^[A-Z0-9]+$/)).optional(),
-  minus_countries: z.array(countryCode).optional(),
-});
-export type CountrySet = z.infer<typeof countrySet>;
 
 export const itemClass = z.string().regex(/^(3A090\.[abc]|4A090\.[ab]|z|4E091|datacenter-3A090\.a)$/, {
   error:
@@ -204,6 +262,79 @@ const policy = z.enum([
   "case-by-case",
   "policy-of-denial",
 ]);
+
+/** Words that, found in a stated end use (any letter case), make it this end use. */
+const endUseWords = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .regex(/^[a-z -]+$/, { error: "lower-case words" }),
+  )
+  .min(1);
+
+const undated = { cite, uncertain: z.array(z.string()).optional() };
+
+export const listCodes = [
+  "EL",
+  "SDN",
+  "MEU",
+  "DPL",
+  "UVL",
+  "DTC",
+  "ISN",
+  "SSI",
+  "CMIC",
+  "PLC",
+  "NS-MBS",
+  "CAPTA",
+  "FSE",
+] as const;
+const listCode = z.enum(listCodes);
+const listEffect = z.enum(["requirement", "red-flag", "warning"]);
+
+/** One meaning of a list match: a requirement states its text and policy; the others a message. */
+const meaningFields = {
+  effect: listEffect,
+  requirement: z.string().min(1).optional(),
+  policy: policy.optional(),
+  message: z.string().min(1).optional(),
+  cite,
+};
+const meaningComplete = (m: {
+  effect: string;
+  requirement?: string | undefined;
+  policy?: string | undefined;
+  message?: string | undefined;
+}) =>
+  m.effect === "requirement"
+    ? m.requirement !== undefined && m.policy !== undefined
+    : m.message !== undefined;
+const meaningError = {
+  error: "a requirement needs requirement and policy; a red flag or warning needs message",
+};
+
+const listMeaning = z
+  .strictObject({
+    title: z.string().min(1),
+    ...meaningFields,
+    policy_note: z.string().min(1).optional(),
+    /** While the red flag stands no license exception may be used. */
+    bars_exceptions: z.boolean().optional(),
+    /** The Affiliates Rule extends this list's restrictions to entities it owns 50 % or more. */
+    affiliates: z.boolean().optional(),
+    uncertain: z.array(z.string()).optional(),
+    /** Program tags (CSL `programs`) that give an entry a stronger meaning. */
+    programs: z
+      .array(
+        z
+          .strictObject({ tags: z.array(z.string().min(1)).min(1), ...meaningFields })
+          .refine(meaningComplete, meaningError),
+      )
+      .optional(),
+  })
+  .refine(meaningComplete, meaningError);
+export type ListMeaning = z.infer<typeof listMeaning>;
 
 const dated = {
   from: isoDate,
@@ -220,11 +351,32 @@ export const licensingFile = z.strictObject({
   headquarters_rule: z.array(
     z.strictObject({ ...dated, items: z.array(itemClass).min(1), headquarters: countrySet }),
   ),
+  uae_carve_out: z.array(
+    z.strictObject({
+      ...dated,
+      destinations: countrySet,
+      items: z.array(itemClass).min(1),
+      /** End users that are this country's government are outside the requirement. */
+      government_of: countrySet,
+      /** End users headquartered (or with their ultimate parent) here are outside the requirement. */
+      headquartered_in: countrySet,
+      approved_entities: z.strictObject({
+        /** false: the list is known to be incomplete; answers say so. */
+        complete: z.boolean(),
+        note: z.string().min(1),
+        entries: z.array(
+          z.strictObject({ name: z.string().min(1), from: isoDate.optional(), to: isoDate.optional(), cite }),
+        ),
+      }),
+    }),
+  ),
   hbm_rule: z.array(z.strictObject({ ...dated, items: z.array(itemClass).min(1), destinations: countrySet })),
   worldwide_rule: z.array(
     z.strictObject({ ...dated, items: z.array(itemClass).min(1), except_destinations: countrySet }),
   ),
-  supercomputer_end_use: z.array(z.strictObject({ ...dated, destinations: countrySet })),
+  supercomputer_end_use: z.array(
+    z.strictObject({ ...dated, destinations: countrySet, end_use_words: endUseWords }),
+  ),
   company_notices: z.array(
     z.strictObject({
       ...dated,
@@ -252,6 +404,8 @@ export const licensingFile = z.strictObject({
       z.strictObject({
         ...dated,
         destinations: countrySet,
+        /** Destinations within which in-country transfers are authorized whoever the parties are. */
+        in_country_transfers: countrySet.optional(),
         notification_days: z.number().int().nonnegative(),
         overcomes_headquarters_rule: z.boolean(),
       }),
@@ -262,6 +416,8 @@ export const licensingFile = z.strictObject({
         ...dated,
         items: z.array(itemClass).min(1),
         memory_bandwidth_density_lt: z.number().positive(),
+        /** Where the exporter (or its ultimate parent) must be headquartered. */
+        exporter_headquarters: countrySet.optional(),
       }),
     ),
     LPP: z.array(
@@ -273,6 +429,35 @@ export const licensingFile = z.strictObject({
     ),
     AIA: z.array(z.strictObject({ ...dated, destinations: countrySet })),
   }),
+  red_flags: z.strictObject({
+    military_end_use: z.strictObject({ ...undated, end_use_words: endUseWords }),
+    consignee_elsewhere: z.strictObject({ ...undated }),
+    transshipment_hub: z.strictObject({
+      ...undated,
+      hubs: countrySet,
+      items: z.array(itemClass).min(1),
+      /** ICs (systems count each IC they hold) at or above which the shipment is flagged. */
+      ic_units_gte: z.number().int().positive(),
+    }),
+    end_user_unknown: z.strictObject({ ...undated, items: z.array(itemClass).min(1) }),
+  }),
+  affiliates_rule: z.array(
+    z
+      .strictObject({
+        ...dated,
+        in_force: z.boolean(),
+        ownership_percent_gte: z.number().positive().max(100).optional(),
+        /** Parties located here whose ownership is not known get a red flag while the rule is in force. */
+        ownership_unknown_red_flag: countrySet.optional(),
+      })
+      .refine(
+        (a) =>
+          !a.in_force ||
+          (a.ownership_percent_gte !== undefined && a.ownership_unknown_red_flag !== undefined),
+        { error: "an entry in force needs ownership_percent_gte and ownership_unknown_red_flag" },
+      ),
+  ),
+  list_meanings: z.record(listCode, listMeaning),
   review_policy: z.strictObject({
     destination_rule: z.array(
       z.strictObject({
@@ -306,12 +491,14 @@ export const licensingFile = z.strictObject({
       }),
     ),
     supercomputer_end_use: z.array(z.strictObject({ ...dated, default: policy })),
+    uae_carve_out: z.array(z.strictObject({ ...dated, default: policy.nullable() })),
     company_notices: z.array(z.strictObject({ ...dated, default: policy.nullable() })),
     envelope_2026: z.array(
       z.strictObject({
         ...dated,
         destinations: countrySet,
         exported_from: countrySet,
+        items: z.array(itemClass).min(1),
         tpp_lt: z.number().positive(),
         dram_bandwidth_gbs_lt: z.number().positive(),
         policy,

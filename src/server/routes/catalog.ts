@@ -4,6 +4,8 @@ import { classify } from "../../core/classify/classify.js";
 import { type ItemSpec, itemSpec, parseItemSpec } from "../../core/classify/spec.js";
 import { ChipGateError } from "../../core/errors.js";
 import { chipHistory } from "../../core/history.js";
+import { currencyWarning } from "../../core/rules/currency.js";
+import { verificationStatus } from "../../core/rules/rulebook.js";
 import { zodIssues } from "../errors.js";
 import { jsonText, type Route, route } from "../route.js";
 import { idParams, intParam, isoDate, modeParam, today } from "./common.js";
@@ -94,6 +96,7 @@ export const catalogRoutes: Route[] = [
       const result = classify(spec, rules, {
         asOf,
         mode,
+        ...(chipId !== null && { chipId }),
         ...(body.tf32Bits !== undefined && { tf32BitLength: body.tf32Bits }),
       });
       const text = JSON.stringify({ chip: chipId, ruleDataVersion: rules.version, ...result });
@@ -140,16 +143,21 @@ export const catalogRoutes: Route[] = [
     access: "viewer",
     params: idParams,
     query: historyQuery,
-    responses: { 200: { description: "`{chip, mode, ruleDataVersion, history}`." } },
+    responses: {
+      200: { description: "`{chip, mode, ruleDataVersion, verifiedThrough, warnings, history}`." },
+    },
     handler({ params, query, data }) {
       const { rules, catalog } = data.engine;
       const chip = findChip(catalog, params.id);
       const mode = query.mode ?? "as-enforced";
+      const stale = currencyWarning(rules, today());
       return {
         chip: chip.id,
         mode,
         ruleDataVersion: rules.version,
-        history: chipHistory(chip.spec, rules, mode),
+        verifiedThrough: rules.verifiedThrough,
+        warnings: stale ? [stale] : [],
+        history: chipHistory(chip.spec, rules, mode, chip.id),
       };
     },
   }),
@@ -160,12 +168,13 @@ export const catalogRoutes: Route[] = [
     summary: "The rule versions of the advanced-computing controls, with the modes each counts in",
     tag: "rules",
     access: "viewer",
-    responses: { 200: { description: "`{ruleDataVersion, lastReviewed, versions}`." } },
+    responses: { 200: { description: "`{ruleDataVersion, lastReviewed, verifiedThrough, versions}`." } },
     handler({ data }) {
       const { rules } = data.engine;
       return {
         ruleDataVersion: rules.version,
         lastReviewed: rules.lastReviewed,
+        verifiedThrough: rules.verifiedThrough,
         versions: rules.ruleVersions.map((v) => ({
           id: v.id,
           from: v.from,
@@ -192,9 +201,12 @@ export const catalogRoutes: Route[] = [
       const { rules } = data.engine;
       const mode = query.mode ?? "as-enforced";
       const versions = rules.ruleVersions.filter((v) => v.modes.includes(mode));
+      const stale = currencyWarning(rules, today());
       return {
         mode,
         ruleDataVersion: rules.version,
+        verifiedThrough: rules.verifiedThrough,
+        warnings: stale ? [stale] : [],
         periods: versions.map((v, i) => ({
           from: v.from,
           to: versions[i + 1]?.from ?? null,
@@ -226,6 +238,7 @@ export const catalogRoutes: Route[] = [
           name: g.name,
           title: g.title,
           verification: g.verification,
+          verificationStatus: verificationStatus(g),
           verificationNote: g.verification_note,
           leastCertain: g.least_certain ?? [],
           members: query.date ? [...rules.groupMembersAt(g.name, query.date)].sort() : g.members,

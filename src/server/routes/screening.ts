@@ -440,7 +440,11 @@ export const screeningRoutes: Route[] = [
       const v = data.screening.version;
       return {
         engine: engineVersion,
-        rules: { version: rules.version, lastReviewed: rules.lastReviewed },
+        rules: {
+          version: rules.version,
+          lastReviewed: rules.lastReviewed,
+          verifiedThrough: rules.verifiedThrough,
+        },
         catalog: { chips: catalog.length },
         screening: {
           hash: v.hash,

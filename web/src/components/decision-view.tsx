@@ -10,6 +10,13 @@ export const outcomeColor: Record<string, string> = {
   undetermined: "#6b7280",
 };
 
+const roleLabel: Record<string, string> = {
+  endUser: "End user",
+  consignee: "Consignee",
+  purchaser: "Purchaser",
+  intermediateConsignee: "Intermediate consignee",
+};
+
 const policyText: Record<string, string> = {
   "presumption-of-approval": "presumption of approval",
   "presumption-of-denial": "presumption of denial",
@@ -54,6 +61,18 @@ export function DecisionView({ decision }: { decision: Decision }) {
           steps are below.
         </p>
       )}
+      {decision.missing?.length > 0 && (
+        <>
+          <h3>Still open</h3>
+          <ul class="small" data-testid="missing">
+            {decision.missing.map((m) => (
+              <li key={m.field}>
+                <code>{m.field}</code>: {m.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3>Items</h3>
       {decision.items.map((item) => (
         <div class="item card" key={item.index}>
@@ -63,7 +82,7 @@ export function DecisionView({ decision }: { decision: Decision }) {
               ? `ECCN ${item.paragraph}`
               : item.eccn
                 ? `ECCN ${item.eccn}`
-                : "not in 3A090/4A090"}
+                : "not in 3A090/4A090/4E091"}
             , TPP {num(item.classification.tpp)}, performance density{" "}
             {num(item.classification.performanceDensity)}
           </p>
@@ -119,8 +138,10 @@ export function DecisionView({ decision }: { decision: Decision }) {
           <h3>Parties screened</h3>
           <ul>
             {decision.parties.map((p) => (
-              <li key={p.role}>
-                {p.role === "endUser" ? "End user" : "Consignee"}: <strong>{p.name}</strong>
+              <li key={p.path ?? p.role}>
+                {roleLabel[p.role] ?? p.role}
+                {p.path?.startsWith("intermediateConsignees.") ? ` ${Number(p.path.split(".")[1]) + 1}` : ""}:{" "}
+                <strong>{p.name}</strong>
                 {p.country && ` (${p.country}`}
                 {p.headquarters && `, headquarters ${p.headquarters}`}
                 {p.country && ")"} —{" "}
@@ -136,6 +157,21 @@ export function DecisionView({ decision }: { decision: Decision }) {
                     {p.hits.slice(0, 3).map((h) => (
                       <li key={h.id}>
                         {h.name} ({h.list}, score {num(h.score)})
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {p.owners && p.owners.length > 0 && (
+                  <ul class="small" data-testid="owners">
+                    {p.owners.map((o, k) => (
+                      <li key={k}>
+                        Owner <strong>{o.name}</strong> {num(o.sharePercent)} % —{" "}
+                        {o.band === null
+                          ? "no list hit"
+                          : `${o.band === "match" ? "listed" : "possible match"}: ${o.hits
+                              .slice(0, 2)
+                              .map((h) => `${h.name} (${h.list} ${h.id})`)
+                              .join("; ")}`}
                       </li>
                     ))}
                   </ul>

@@ -116,7 +116,9 @@ export default function RulesPage() {
             ))}
           </ol>
           <p class="muted small">
-            Rule data {versions.data?.ruleDataVersion}, last reviewed {versions.data?.lastReviewed}.
+            Rule data {versions.data?.ruleDataVersion}, last reviewed {versions.data?.lastReviewed}, checked
+            against sources through {versions.data?.verifiedThrough}: rules published after that date are not
+            in it.
           </p>
         </>
       )}
