@@ -51,6 +51,20 @@ function remember(cache: Map<string, string>, key: string, text: string): void {
   cache.set(key, text);
 }
 
+/** The catalog chip a path names; an unknown id is reported at `path.id`, where the caller gave it. */
+function chipAtPath(catalog: Parameters<typeof findChip>[0], id: string) {
+  try {
+    return findChip(catalog, id);
+  } catch (error) {
+    if (!(error instanceof ChipGateError)) throw error;
+    throw new ChipGateError(
+      error.code,
+      error.message,
+      error.issues.map((i) => ({ ...i, path: "path.id" })),
+    );
+  }
+}
+
 export const catalogRoutes: Route[] = [
   route({
     method: "post",
@@ -128,7 +142,7 @@ export const catalogRoutes: Route[] = [
     params: idParams,
     responses: { 200: { description: "The chip." }, 404: { description: "No chip with this id." } },
     handler({ params, data }) {
-      return findChip(data.engine.catalog, params.id);
+      return chipAtPath(data.engine.catalog, params.id);
     },
   }),
   route({
@@ -143,7 +157,7 @@ export const catalogRoutes: Route[] = [
     responses: { 200: { description: "`{chip, mode, ruleDataVersion, history}`." } },
     handler({ params, query, data }) {
       const { rules, catalog } = data.engine;
-      const chip = findChip(catalog, params.id);
+      const chip = chipAtPath(catalog, params.id);
       const mode = query.mode ?? "as-enforced";
       return {
         chip: chip.id,
