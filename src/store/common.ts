@@ -9,9 +9,13 @@ import {
   type Placement,
   parseInstant,
   recordOf,
+  type StoredRecord,
   type VerifyResult,
 } from "../core/audit/index.js";
 import { ChipGateError, type Issue } from "../core/errors.js";
+
+export { timeSlices } from "../node/time-slices.js";
+
 import type { ListFilter, TimeRange } from "./audit-store.js";
 
 export const sha256: HashFn = (text) => createHash("sha256").update(text, "utf8").digest("hex");
@@ -32,8 +36,10 @@ export function recordId(ms: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** Rows fetched per query by `stream` and `verify`. */
+/** Rows fetched per query by `stream`. */
 export const CHUNK = 500;
+/** Rows `verify` reads at once: a read is not sliced, so it is kept short (records are a few KB each). */
+export const VERIFY_CHUNK = 100;
 /** Most appends written in one transaction. */
 export const MAX_BATCH = 256;
 
@@ -62,6 +68,54 @@ export interface RecordRow {
 
 export const RECORD_COLUMNS =
   "seq, id, recorded_at, kind, actor, outcome, input_json, output_json, engine_version, rule_data_version, screening_data_version, prev_hash, hash";
+
+/** A row as `ChainVerifier.pushStored` checks it: input and output as the texts stored, not parsed. */
+export function rowToStored(row: RecordRow): StoredRecord {
+  return {
+    kind: row.kind as "decision",
+    actor: row.actor,
+    inputText: row.input_json,
+    outputText: row.output_json,
+    ...(row.outcome === null ? {} : { outcome: row.outcome }),
+    versions: {
+      engine: row.engine_version,
+      ruleData: row.rule_data_version,
+      screeningData: row.screening_data_version,
+    },
+    seq: Number(row.seq),
+    id: row.id,
+    recordedAt: row.recorded_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Verifications with the same anchors give the same answer, so concurrent ones may share a walk. */
+export function anchorKey(options: { anchors?: readonly { seq: number; hash: string }[] }): string {
+  return (options.anchors ?? []).map((a) => `${a.seq}:${a.hash}`).join(",");
+}
+
+/**
+ * Runs long scans one at a time. A call that arrives while one runs waits for it; calls with the same `key`
+ * that are waiting together share one run, which starts after they all arrived (so each sees a state at least
+ * as new as when it asked): a thousand concurrent verifications cost two walks of the trail, not a thousand.
+ */
+export class OneAtATime<T> {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly waiting = new Map<string, Promise<T>>();
+
+  run(key: string, fn: () => Promise<T>): Promise<T> {
+    const queued = this.waiting.get(key);
+    if (queued) return queued;
+    const next = this.tail.then(() => {
+      this.waiting.delete(key);
+      return fn();
+    });
+    this.waiting.set(key, next);
+    this.tail = next.catch(() => {});
+    return next;
+  }
+}
 
 export function rowToRecord(row: RecordRow): AuditRecord {
   return {
