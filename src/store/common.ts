@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   type AuditEntryInput,
   type AuditRecord,
+  type ChainVerifier,
   type EntryTexts,
   encodeEntry,
   type HashFn,
@@ -14,7 +15,7 @@ import {
 } from "../core/audit/index.js";
 import { ChipGateError, type Issue } from "../core/errors.js";
 
-export { timeSlices } from "../node/time-slices.js";
+import { timeSlices } from "../node/time-slices.js";
 
 import type { ListFilter, TimeRange } from "./audit-store.js";
 
@@ -118,23 +119,36 @@ export class OneAtATime<T> {
 }
 
 export function rowToRecord(row: RecordRow): AuditRecord {
+  const { inputText, outputText, ...stored } = rowToStored(row);
   return {
-    kind: row.kind as "decision",
-    actor: row.actor,
-    input: JSON.parse(row.input_json),
-    output: JSON.parse(row.output_json),
-    ...(row.outcome === null ? {} : { outcome: row.outcome }),
-    versions: {
-      engine: row.engine_version,
-      ruleData: row.rule_data_version,
-      screeningData: row.screening_data_version,
-    },
-    seq: Number(row.seq),
-    id: row.id,
-    recordedAt: row.recorded_at,
-    prevHash: row.prev_hash,
-    hash: row.hash,
+    ...recordOf(
+      { ...stored, input: JSON.parse(inputText), output: JSON.parse(outputText) } as AuditEntryInput,
+      stored,
+    ),
+    hash: stored.hash,
   };
+}
+
+/**
+ * Walks the rows of a trail in seq order through `verifier`, reading `VERIFY_CHUNK` rows at a time with `read`
+ * (rows past `afterSeq`) and pausing every few milliseconds; stops at the first bad record.
+ */
+export async function walkStored(
+  verifier: ChainVerifier,
+  read: (afterSeq: number, limit: number) => RecordRow[] | Promise<RecordRow[]>,
+): Promise<void> {
+  const slices = timeSlices();
+  let afterSeq = 0;
+  for (;;) {
+    const rows = await read(afterSeq, VERIFY_CHUNK);
+    for (const row of rows) {
+      if (!verifier.pushStored(rowToStored(row))) return;
+      await slices.pause();
+    }
+    const last = rows[rows.length - 1];
+    if (rows.length < VERIFY_CHUNK || !last) return;
+    afterSeq = Number(last.seq);
+  }
 }
 
 /**

@@ -25,12 +25,10 @@ import {
   recordId,
   redactUrl,
   rowToRecord,
-  rowToStored,
   sha256,
   storeError,
-  timeSlices,
   toPage,
-  VERIFY_CHUNK,
+  walkStored,
   whereClause,
 } from "../common.js";
 import { postgresMigrations } from "./migrations.js";
@@ -150,21 +148,16 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       const head = (await client.query<HeadRow>("SELECT seq, hash FROM audit_head WHERE id = 1")).rows[0];
       const verifier = new ChainVerifier(sha256, verifyOptions.anchors);
-      const slices = timeSlices();
-      let afterSeq = 0;
-      walk: for (;;) {
-        const { rows } = await client.query<RecordRow>(
-          `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`,
-          [afterSeq, VERIFY_CHUNK],
-        );
-        for (const row of rows) {
-          if (!verifier.pushStored(rowToStored(row))) break walk;
-          await slices.pause();
-        }
-        const last = rows[rows.length - 1];
-        if (rows.length < VERIFY_CHUNK || !last) break;
-        afterSeq = Number(last.seq);
-      }
+      await walkStored(
+        verifier,
+        async (afterSeq, limit) =>
+          (
+            await client.query<RecordRow>(
+              `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`,
+              [afterSeq, limit],
+            )
+          ).rows,
+      );
       await client.query("COMMIT");
       return head
         ? verifier.finish({ seq: Number(head.seq), hash: head.hash })

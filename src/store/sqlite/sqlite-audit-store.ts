@@ -23,12 +23,10 @@ import {
   type RecordRow,
   recordId,
   rowToRecord,
-  rowToStored,
   sha256,
   storeError,
-  timeSlices,
   toPage,
-  VERIFY_CHUNK,
+  walkStored,
   whereClause,
 } from "../common.js";
 import { sqliteMigrations } from "./migrations.js";
@@ -136,18 +134,7 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
         `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > ? ORDER BY seq LIMIT ?`,
       );
       const verifier = new ChainVerifier(sha256, verifyOptions.anchors);
-      const slices = timeSlices();
-      let afterSeq = 0;
-      walk: for (;;) {
-        const rows = chunk.all(afterSeq, VERIFY_CHUNK);
-        for (const row of rows) {
-          if (!verifier.pushStored(rowToStored(row))) break walk;
-          await slices.pause();
-        }
-        const last = rows[rows.length - 1];
-        if (rows.length < VERIFY_CHUNK || !last) break;
-        afterSeq = Number(last.seq);
-      }
+      await walkStored(verifier, (afterSeq, limit) => chunk.all(afterSeq, limit));
       reader.exec("COMMIT");
       return head ? verifier.finish({ seq: head.seq, hash: head.hash }) : headMissing(verifier.finish());
     } catch (error) {
