@@ -35,6 +35,10 @@ export const LIMITS = {
   quantityMax: 1_000_000_000,
   /** Largest count of ICs in one system, and of HBM stacks on one IC. */
   chipsPerSystem: 1_000_000,
+  /** Records (or chips) in one page of a list. */
+  recordsPerPage: 1000,
+  /** Destinations of one frontier request (each is a walk over every rule version and chip). */
+  frontierCountries: 12,
   /** Issues listed in one error (the rest are counted): a body of thousands of bad entries is not echoed. */
   issuesPerError: 20,
 } as const;

@@ -14,6 +14,7 @@ import {
   type VerifyResult,
 } from "../core/audit/index.js";
 import { ChipGateError, type Issue } from "../core/errors.js";
+import { LIMITS } from "../core/limits.js";
 
 import { timeSlices } from "../node/time-slices.js";
 
@@ -206,8 +207,8 @@ export function normalizeRange(range: TimeRange = {}): { from?: string; to?: str
 export function normalizeFilter(filter: ListFilter = {}): NormalizedFilter {
   const issues: Issue[] = [];
   const limit = filter.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    issues.push({ path: "limit", message: "must be an integer from 1 to 1000" });
+  if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.recordsPerPage) {
+    issues.push({ path: "limit", message: `must be an integer from 1 to ${LIMITS.recordsPerPage}` });
   }
   if (filter.order !== undefined && filter.order !== "asc" && filter.order !== "desc") {
     issues.push({ path: "order", message: 'must be "asc" or "desc"' });

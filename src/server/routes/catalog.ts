@@ -4,6 +4,7 @@ import { classify } from "../../core/classify/classify.js";
 import { type ItemSpec, itemSpec, parseItemSpec } from "../../core/classify/spec.js";
 import { ChipGateError } from "../../core/errors.js";
 import { chipHistory } from "../../core/history.js";
+import { LIMITS } from "../../core/limits.js";
 import { zodIssues } from "../errors.js";
 import { jsonText, type Route, route } from "../route.js";
 import { idParams, intParam, isoDate, modeParam, today } from "./common.js";
@@ -23,8 +24,12 @@ const classifyBody = z
   .meta({ example: { chip: "nvidia-h20", date: "2024-06-01" } });
 
 const chipsQuery = z.object({
-  search: z.string().max(200).optional().meta({ description: "Words that must all appear in id or name." }),
-  limit: intParam(1, 1000).optional(),
+  search: z
+    .string()
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "Words that must all appear in id or name." }),
+  limit: intParam(1, LIMITS.recordsPerPage).optional(),
   offset: intParam(0, 1_000_000).optional(),
 });
 

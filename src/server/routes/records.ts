@@ -4,6 +4,7 @@ import { type AuditRecord, canonicalJson, INSTANT_FORMAT, parseInstant } from ".
 import { transaction } from "../../core/decide/transaction.js";
 import { ChipGateError } from "../../core/errors.js";
 import { invalidInput } from "../../core/issues.js";
+import { LIMITS } from "../../core/limits.js";
 import { ApiError } from "../errors.js";
 import type { Role } from "../keys/key-store.js";
 import { jsonText, type Route, roleRank, route } from "../route.js";
@@ -27,12 +28,22 @@ const instant = z
   .meta({ description: INSTANT_FORMAT });
 
 const listQuery = z.object({
-  outcome: z.string().max(100).optional(),
-  actor: z.string().max(200).optional().meta({ description: "`key:<id>` of the key that decided." }),
+  outcome: z.string().max(LIMITS.textLength).optional(),
+  actor: z
+    .string()
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "`key:<id>` of the key that decided." }),
   from: instant.optional().meta({ description: `recordedAt from (inclusive): ${INSTANT_FORMAT}` }),
   to: instant.optional().meta({ description: "recordedAt before (exclusive)" }),
-  limit: intParam(1, 1000).optional().meta({ description: "1 to 1000; default 100." }),
-  cursor: z.string().max(100).optional().meta({ description: "`nextCursor` of the previous page." }),
+  limit: intParam(1, LIMITS.recordsPerPage)
+    .optional()
+    .meta({ description: `1 to ${LIMITS.recordsPerPage}; default 100.` }),
+  cursor: z
+    .string()
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "`nextCursor` of the previous page." }),
   order: z.enum(["asc", "desc"]).optional().meta({ description: "By seq; default asc." }),
 });
 

@@ -47,8 +47,18 @@ const batchBody = z
   .meta({ description: `Up to ${LIMITS.namesPerBatch} names.` });
 
 const csvQuery = z.object({
-  column: z.string().min(1).max(200).optional().meta({ description: "Column of names; default `name`." }),
-  countryColumn: z.string().min(1).max(200).optional().meta({ description: "Column of ISO alpha-2 codes." }),
+  column: z
+    .string()
+    .min(1)
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "Column of names; default `name`." }),
+  countryColumn: z
+    .string()
+    .min(1)
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "Column of ISO alpha-2 codes." }),
   format: z.enum(["jsonl", "csv"]).optional().meta({ description: "Response format; default jsonl." }),
 });
 
