@@ -5,7 +5,6 @@ import { formatNumber } from "../core/classify/classify.js";
 import { isCountryCode } from "../core/countries.js";
 import { ChipGateError } from "../core/errors.js";
 import { allocationUse, type Frontier, frontier } from "../core/frontier.js";
-import { quoted } from "../core/issues.js";
 import { LIMITS } from "../core/limits.js";
 import { loadEngine } from "../node/engine.js";
 import { frontierSvg } from "../node/frontier-chart.js";
@@ -36,7 +35,7 @@ function countries(value: string): string[] {
   if (list.length === 0 || bad.length || list.length > LIMITS.frontierCountries) {
     throw new ChipGateError(
       "INVALID_INPUT",
-      `--country: ${quoted(bad.join(",") || value)} is not a list of 1 to ${LIMITS.frontierCountries} ISO 3166-1 alpha-2 codes such as CN,AE,IN`,
+      `--country: '${(bad.join(",") || value).slice(0, 60)}' is not a list of 1 to ${LIMITS.frontierCountries} ISO 3166-1 alpha-2 codes such as CN,AE,IN`,
       [
         {
           path: "--country",
