@@ -19,6 +19,10 @@ export interface LoadSpec {
    * `from` past the names each run sent).
    */
   names?: string[] | { file: string; from: number };
+  /** The status every answer should have (default any 2xx): 400 for a load of requests to be refused. */
+  status?: number;
+  /** Set `name` in the body to one word of this many letters (made here: argv cannot carry a megabyte). */
+  nameLength?: number;
 }
 
 export interface LoadResult {
@@ -28,6 +32,7 @@ export interface LoadResult {
   p99: number;
   max: number;
   total: number;
+  /** Answers with another status than the one expected (any 2xx when none is). */
   non2xx: number;
   errors: number;
   /** CPU time this load process used, as a share of one core over the run (user + system). */
@@ -36,7 +41,11 @@ export interface LoadResult {
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const headers = { authorization: `Bearer ${spec.key}`, "content-type": "application/json" };
-  const fixed = JSON.stringify(spec.body);
+  const fixed = JSON.stringify(
+    spec.nameLength === undefined
+      ? spec.body
+      : { ...(spec.body as object), name: "a".repeat(spec.nameLength) },
+  );
   let n = Array.isArray(spec.names) ? 0 : (spec.names?.from ?? 0);
   const names = Array.isArray(spec.names)
     ? spec.names
@@ -76,7 +85,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     p99: result.latency.p99,
     max: result.latency.max,
     total: result.requests.total,
-    non2xx: result.non2xx,
+    non2xx:
+      spec.status === undefined
+        ? result.non2xx
+        : result.requests.total - (result.statusCodeStats[String(spec.status)]?.count ?? 0),
     errors: result.errors + result.timeouts,
   };
 }

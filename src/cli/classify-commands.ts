@@ -3,8 +3,9 @@ import { findChip, searchCatalog } from "../core/catalog/catalog.js";
 import { type Classification, classify, formatNumber } from "../core/classify/classify.js";
 import { type ItemSpec, parseItemSpec } from "../core/classify/spec.js";
 import { computeTpp } from "../core/classify/tpp.js";
-import { assertNoIssues, ChipGateError } from "../core/errors.js";
+import { ChipGateError } from "../core/errors.js";
 import { chipHistory } from "../core/history.js";
+import { invalidInput, zodIssues } from "../core/issues.js";
 import { currencyWarning } from "../core/rules/currency.js";
 import { loadEngine } from "../node/engine.js";
 import { parseDate, parseMode, readJsonInput, today } from "./options.js";
@@ -109,13 +110,8 @@ export function registerClassifyCommands(program: Command): void {
           chipId = chip.id;
         } else {
           const parsed = parseItemSpec(readJsonInput(flags.spec!, "--spec"));
-          if (!parsed.success) {
-            assertNoIssues(
-              parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(spec)", message: i.message })),
-              "chip spec",
-            );
-          }
-          spec = parsed.data!;
+          if (!parsed.success) throw invalidInput(zodIssues(parsed.error.issues, "", "(spec)"));
+          spec = parsed.data;
         }
         const result = classify(spec, rules, {
           asOf,

@@ -1,7 +1,7 @@
 import { userInfo } from "node:os";
 import type { Command } from "commander";
 import type { Decision } from "../core/decide/types.js";
-import { createDecisionService } from "../node/decision-service.js";
+import { checkCatalogIds, createDecisionService, validateTransaction } from "../node/decision-service.js";
 import { loadEngine } from "../node/engine.js";
 import { loadScreeningDataset } from "../node/screening/index.js";
 import { openAuditStore } from "../store/index.js";
@@ -76,7 +76,10 @@ export function registerDecideCommands(program: Command): void {
     .action(
       action(async (flags: DecideFlags) => {
         const raw = readJsonInput(flags.spec, "--spec");
+        // Checked before anything is loaded, with the API's words: a bad transaction is refused at once.
+        const validated = validateTransaction(raw);
         const engine = loadEngine();
+        checkCatalogIds(validated, engine.catalog);
         const dataset = await loadScreeningDataset({ ...(flags.dataDir && { dataDir: flags.dataDir }) });
         const databaseUrl = flags.databaseUrl ?? process.env.DATABASE_URL;
         const store = await openAuditStore({
@@ -87,6 +90,7 @@ export function registerDecideCommands(program: Command): void {
           const service = createDecisionService({ engine, screening: () => dataset, store });
           const { decision, auditId } = await service.decide(raw, {
             actor: flags.actor ?? `cli:${userInfo().username}`,
+            validated,
           });
           if (flags.json) printJson({ ...decision, auditId });
           else process.stdout.write(`${formatDecision(decision, auditId)}\n`);

@@ -5,6 +5,7 @@ import { formatNumber } from "../core/classify/classify.js";
 import { isCountryCode } from "../core/countries.js";
 import { ChipGateError } from "../core/errors.js";
 import { allocationUse, type Frontier, frontier } from "../core/frontier.js";
+import { LIMITS } from "../core/limits.js";
 import { loadEngine } from "../node/engine.js";
 import { frontierSvg } from "../node/frontier-chart.js";
 import { engineVersion } from "../node/package-info.js";
@@ -22,16 +23,25 @@ interface FrontierFlags {
 }
 
 function countries(value: string): string[] {
-  const list = value
-    .split(",")
-    .map((c) => c.trim().toUpperCase())
-    .filter(Boolean);
+  const list = [
+    ...new Set(
+      value
+        .split(",")
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
+    ),
+  ];
   const bad = list.filter((c) => !isCountryCode(c));
-  if (list.length === 0 || bad.length) {
+  if (list.length === 0 || bad.length || list.length > LIMITS.frontierCountries) {
     throw new ChipGateError(
       "INVALID_INPUT",
-      `--country: '${bad.join(",") || value}' is not a list of ISO 3166-1 alpha-2 codes such as CN,AE,IN`,
-      [{ path: "--country", message: "expected ISO alpha-2 codes separated by commas" }],
+      `--country: '${(bad.join(",") || value).slice(0, 60)}' is not a list of 1 to ${LIMITS.frontierCountries} ISO 3166-1 alpha-2 codes such as CN,AE,IN`,
+      [
+        {
+          path: "--country",
+          message: `expected 1 to ${LIMITS.frontierCountries} ISO alpha-2 codes separated by commas`,
+        },
+      ],
     );
   }
   return list;

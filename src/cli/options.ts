@@ -39,7 +39,8 @@ export function readJsonInput(source: string, flag: string): unknown {
     );
   }
   try {
-    return JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
+    return JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text);
   } catch (error) {
     return invalid(flag, `'${source}' is not valid JSON: ${(error as Error).message}`);
   }

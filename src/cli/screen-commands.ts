@@ -1,10 +1,12 @@
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { ChipGateError } from "../core/errors.js";
+import { LIMITS, tooLongMessage } from "../core/limits.js";
 import type { ListCode } from "../core/screening/csl.js";
 import { loadScriptSupport } from "../core/screening/normalize/support.js";
 import { screenName } from "../core/screening/screen.js";
 import type { ScreeningOptions, ScreeningQuery } from "../core/screening/types.js";
+import { DEFAULT_MAX_SHRINK } from "../node/screening/dataset.js";
 import {
   ageInDays,
   type BatchRow,
@@ -20,6 +22,15 @@ import {
   screenedJson,
 } from "../node/screening/index.js";
 import { action, printJson } from "./run.js";
+
+/** Each screening thread loads its own copy of the list (about 270 MB for the full list). */
+const MAX_WORKERS = 32;
+
+function checkLength(path: string, value: string, limit: number): void {
+  if (value.length <= limit) return;
+  const message = tooLongMessage(path, limit);
+  throw new ChipGateError("INVALID_INPUT", message, [{ path, message }]);
+}
 
 interface ScreenOptions {
   country?: string;
@@ -84,9 +95,10 @@ async function screenFile(opts: ScreenOptions, controls: ScreeningOptions): Prom
   let workers: number | undefined;
   if (opts.workers !== undefined) {
     workers = Number(opts.workers);
-    if (!Number.isInteger(workers) || workers < 0) {
-      throw new ChipGateError("INVALID_INPUT", `--workers: "${opts.workers}" is not a whole number`, [
-        { path: "workers", message: "must be a whole number >= 0" },
+    if (!Number.isInteger(workers) || workers < 0 || workers > MAX_WORKERS) {
+      const message = `must be a whole number from 0 to ${MAX_WORKERS}`;
+      throw new ChipGateError("INVALID_INPUT", `--workers: "${opts.workers}" ${message}`, [
+        { path: "--workers", message },
       ]);
     }
   }
@@ -168,6 +180,13 @@ async function screenAction(name: string | undefined, opts: ScreenOptions): Prom
       [{ path: "name", message: "missing" }],
     );
   }
+  // Checked before the list is loaded: a long name is refused at once, not after seconds of loading.
+  checkLength("name", name, LIMITS.nameLength);
+  if (opts.country !== undefined && !/^[A-Za-z]{2}$/.test(opts.country)) {
+    const message = "must be an ISO 3166 alpha-2 code such as CN";
+    throw new ChipGateError("INVALID_INPUT", `--country: ${message}`, [{ path: "--country", message }]);
+  }
+  if (opts.address !== undefined) checkLength("--address", opts.address, LIMITS.addressLength);
   const query: Omit<ScreeningQuery, "name"> = {
     ...(opts.country !== undefined ? { country: opts.country } : {}),
     ...(opts.address !== undefined ? { address: opts.address } : {}),
@@ -288,17 +307,41 @@ export function registerScreenCommands(program: Command): void {
     .argument("<consolidated.csv>", "the CSL file in the official trade.gov CSV layout")
     .option("--json", "print JSON")
     .option("--data-dir <dir>", "where imported lists are kept", DEFAULT_DATA_DIR)
+    .option(
+      "--max-shrink <percent>",
+      "largest share of its rows any source list may lose against the list in force",
+      String(DEFAULT_MAX_SHRINK * 100),
+    )
+    .option("--allow-shrink", "import even if source lists lost more than --max-shrink of their rows")
     .action(
-      action(async (file: string, opts: { json?: boolean; dataDir: string }) => {
-        const dataset = await importScreeningList({ dataDir: opts.dataDir, file });
-        const rows = Object.values(dataset.version.rowsPerList).reduce((a, b) => a + (b ?? 0), 0);
-        if (opts.json) {
-          printJson({ imported: true, version: dataset.version, rows, gaps: dataset.gaps });
-          return;
-        }
-        process.stdout.write(
-          `imported ${rows} rows from ${file} into ${dataset.version.loadedFrom} (sha256 ${dataset.version.hash.slice(0, 12)}…, snapshot ${dataset.version.snapshotDate ?? "unknown"})\n`,
-        );
-      }),
+      action(
+        async (
+          file: string,
+          opts: { json?: boolean; dataDir: string; maxShrink: string; allowShrink?: boolean },
+        ) => {
+          const maxShrink = Number(opts.maxShrink);
+          if (!/^\d+(\.\d+)?$/.test(opts.maxShrink) || maxShrink > 100) {
+            throw new ChipGateError(
+              "INVALID_INPUT",
+              `--max-shrink: '${opts.maxShrink}' is not a percentage from 0 to 100`,
+              [{ path: "--max-shrink", message: "a percentage from 0 to 100" }],
+            );
+          }
+          const dataset = await importScreeningList({
+            dataDir: opts.dataDir,
+            file,
+            maxShrink: maxShrink / 100,
+            allowShrink: opts.allowShrink === true,
+          });
+          const rows = Object.values(dataset.version.rowsPerList).reduce((a, b) => a + (b ?? 0), 0);
+          if (opts.json) {
+            printJson({ imported: true, version: dataset.version, rows, gaps: dataset.gaps });
+            return;
+          }
+          process.stdout.write(
+            `imported ${rows} rows from ${file} into ${dataset.version.loadedFrom} (sha256 ${dataset.version.hash.slice(0, 12)}…, snapshot ${dataset.version.snapshotDate ?? "unknown"})\n`,
+          );
+        },
+      ),
     );
 }

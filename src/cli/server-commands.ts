@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { ChipGateError } from "../core/errors.js";
+import { CONTROL_CHARACTERS } from "../server/keys/key-store.js";
 import { DEFAULT_DATA_DIR } from "../store/index.js";
 import { action, printJson } from "./run.js";
 
@@ -12,6 +13,17 @@ function wholeNumber(flag: string, value: string, min: number, max: number): num
   if (!Number.isInteger(n) || n < min || n > max)
     throw invalid(flag, `'${value}' is not a whole number from ${min} to ${max}`);
   return n;
+}
+
+/**
+ * A text safe to print to a terminal: control characters (an escape sequence can rewrite the screen or the
+ * window title) are shown as \u escapes. Names made before control characters were refused may hold them.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    new RegExp(CONTROL_CHARACTERS.source, "g"),
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -30,6 +42,8 @@ interface ServeFlags {
   logScreenedNames?: boolean;
   screenCache: string;
   screenThread?: boolean;
+  open?: boolean;
+  allowedHosts?: string[];
 }
 
 interface StoreFlags {
@@ -79,6 +93,15 @@ export function registerServerCommands(program: Command): void {
       "--no-screen-thread",
       "screen names on the server's own thread, not on a second one with its own copy of the list",
     )
+    .option(
+      "--open",
+      "serve requests without a key as admin even though keys were created (loopback only; for local use)",
+    )
+    .option(
+      "--allowed-hosts <names>",
+      "host names clients may address besides the bound address, comma-separated, repeatable; * for any (default $CHIPGATE_ALLOWED_HOSTS)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(",")],
+    )
     .action(
       action(async (flags: ServeFlags) => {
         if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) {
@@ -104,6 +127,10 @@ export function registerServerCommands(program: Command): void {
           screenCacheSize: wholeNumber("--screen-cache", flags.screenCache, 0, 10_000_000),
           screenThread: flags.screenThread !== false,
           shutdownTimeoutMs: 30_000,
+          open: flags.open === true,
+          allowedHosts: (flags.allowedHosts ?? (process.env.CHIPGATE_ALLOWED_HOSTS ?? "").split(","))
+            .map((h) => h.trim())
+            .filter((h) => h !== ""),
         });
         await new Promise<void>((resolve) => {
           const stop = () => {
@@ -178,7 +205,7 @@ export function registerServerCommands(program: Command): void {
           }
           for (const k of list) {
             process.stdout.write(
-              `${k.id}  ${k.role.padEnd(7)}  ${k.createdAt}  ${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}  ${k.name ?? ""}\n`,
+              `${k.id}  ${k.role.padEnd(7)}  ${k.createdAt}  ${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}  ${printable(k.name ?? "")}\n`,
             );
           }
         } finally {
@@ -187,7 +214,9 @@ export function registerServerCommands(program: Command): void {
       }),
     );
 
-  storeFlags(keys.command("revoke").description("Revoke a key by id; running servers refuse it within 5 s"))
+  storeFlags(
+    keys.command("revoke").description("Revoke a key by id; running servers refuse it within a second"),
+  )
     .argument("<id>", "key id, as `keys list` shows it")
     .option("--json", "print JSON")
     .action(

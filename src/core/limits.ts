@@ -9,7 +9,7 @@ export const LIMITS = {
   nameLength: 500,
   /** Characters in an address line given with a name. */
   addressLength: 1000,
-  /** Characters in any other free-text field (end use, certification id, chip id, system name). */
+  /** Characters in any other free-text field (end use, certification id, chip id, system name, key name). */
   textLength: 200,
   /** Items in one decision. */
   itemsPerDecision: 100,
@@ -35,6 +35,28 @@ export const LIMITS = {
   federalRegisterTimeoutMs: 30_000,
   /** Hits returned for one screened name (`limit`). */
   hitsPerName: 100,
+  /** Largest figure of a chip spec (TOPS, GB/s, mm²): far above any real chip, low enough that TPP, TPP ×
+   * count and every density stay finite numbers (a huge finite input would otherwise overflow to Infinity). */
+  specFigureMax: 1e15,
+  /** Smallest die or package area (mm²): an area near zero would make a density overflow. */
+  specAreaMin: 1e-6,
+  /** Largest `trainingOps` of model weights (the 4E091 threshold is 10^26). */
+  trainingOpsMax: 1e40,
+  /** Largest quantity of one item. */
+  quantityMax: 1_000_000_000,
+  /** Largest count of ICs in one system, and of HBM stacks on one IC. */
+  chipsPerSystem: 1_000_000,
+  /** Records (or chips) in one page of a list. */
+  recordsPerPage: 1000,
+  /** Destinations of one frontier request (each is a walk over every rule version and chip). */
+  frontierCountries: 12,
+  /** Issues listed in one error (the rest are counted): a body of thousands of bad entries is not echoed. */
+  issuesPerError: 20,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;
+
+/** The message of a text over its limit: the same words in the library, the CLI and the API. */
+export function tooLongMessage(what: string, limit: number): string {
+  return `${what} must be at most ${limit} characters`;
+}

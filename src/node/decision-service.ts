@@ -1,9 +1,12 @@
 import { canonicalText } from "../core/audit/canonical.js";
 import type { AuditRecord, Placement } from "../core/audit/types.js";
+import { type CatalogChip, findChip } from "../core/catalog/catalog.js";
 import { type DecideContext, decide } from "../core/decide/decide.js";
-import type { Transaction } from "../core/decide/transaction.js";
+import { type Transaction, transaction } from "../core/decide/transaction.js";
 import type { Decision } from "../core/decide/types.js";
+import { ChipGateError, type Issue } from "../core/errors.js";
 import { deepFreeze } from "../core/freeze.js";
+import { invalidInput, zodIssues } from "../core/issues.js";
 import { type ScreeningQuery, type ScreeningResult, screenName } from "../core/screening/index.js";
 import type { AuditStore } from "../store/audit-store.js";
 import type { Engine } from "./engine.js";
@@ -46,6 +49,38 @@ export interface DecisionServiceDeps {
   screenCacheSize?: number;
 }
 
+/**
+ * Parses a transaction as the HTTP router does (the same schema, the same issue paths and message), so the
+ * CLI and the API say the same thing about the same bad input.
+ */
+export function validateTransaction(raw: unknown): Transaction {
+  const parsed = transaction.safeParse(raw);
+  if (!parsed.success) throw invalidInput(zodIssues(parsed.error.issues, ""));
+  return parsed.data;
+}
+
+/**
+ * Refuses chip ids the catalog does not hold, at the field that holds them (`items.0.chip`,
+ * `items.0.system.chip`), before anything is decided.
+ */
+export function checkCatalogIds(txn: Transaction, catalog: readonly CatalogChip[]): void {
+  const issues: Issue[] = [];
+  const check = (id: string, path: string) => {
+    try {
+      findChip(catalog, id);
+    } catch (error) {
+      if (!(error instanceof ChipGateError)) throw error;
+      issues.push({ path, message: error.message });
+    }
+  };
+  txn.items.forEach((item, i) => {
+    if ("chip" in item) check(item.chip, `items.${i}.chip`);
+    else if ("system" in item && typeof item.system.chip === "string")
+      check(item.system.chip, `items.${i}.system.chip`);
+  });
+  if (issues.length > 0) throw invalidInput(issues);
+}
+
 export function createDecisionService(deps: DecisionServiceDeps): DecisionService {
   const today = deps.today ?? (() => new Date().toISOString().slice(0, 10));
   const caches = new WeakMap<ScreeningDataset, ScreenCache>();
@@ -65,7 +100,9 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
     }
     return result;
   };
-  const decideNow = (raw: unknown, validated: Transaction | undefined): Decision => {
+  const decideNow = (raw: unknown, given: Transaction | undefined): Decision => {
+    const validated = given ?? validateTransaction(raw);
+    checkCatalogIds(validated, deps.engine.catalog);
     const dataset = deps.screening();
     const ctx: DecideContext = {
       rules: deps.engine.rules,
@@ -78,7 +115,7 @@ export function createDecisionService(deps: DecisionServiceDeps): DecisionServic
         screeningData: `csl-sha256:${dataset.version.hash.slice(0, 16)}${dataset.version.enrichment ? `;enrichment-sha256:${dataset.version.enrichment.hash.slice(0, 16)}` : ""}`,
       },
     };
-    return decide(raw, ctx, { asOf: today(), ...(validated && { validated }) });
+    return decide(raw, ctx, { asOf: today(), validated });
   };
   return {
     async decide(raw, { actor, validated }) {

@@ -4,14 +4,17 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Issue } from "../core/errors.js";
+import { invalidInput } from "../core/issues.js";
 import { packageRoot } from "../node/package-info.js";
 import { type HeaderReader, readBodyText } from "./body.js";
-import { DOCS_CSP, docsHtml } from "./docs-page.js";
+import { DOCS_CSP, docsHtml, docsScript } from "./docs-page.js";
 import { ApiError, errorJson, toApiError, zodIssues } from "./errors.js";
-import { type ApiKeyInfo, hashKey } from "./keys/key-store.js";
+import { checkContentType, requestGuard } from "./guards.js";
+import { type ApiKeyInfo, hashKey, type KeyStore } from "./keys/key-store.js";
 import { buildOpenApi } from "./openapi.js";
 import { RateLimiter } from "./rate-limit.js";
 import {
+  API_HEADERS,
   type AppDeps,
   JsonReply,
   jsonResponse,
@@ -29,8 +32,12 @@ import { createStaticHandler } from "./static.js";
 
 export type { AppConfig, AppDeps } from "./route.js";
 
-/** How long a key lookup is trusted: a revocation reaches every server within this time. */
-const KEY_CACHE_MS = 5_000;
+/**
+ * How long a key lookup, and the keyless mode's "no key was ever created", is trusted: a revocation or a
+ * first key made through another server (or the CLI) takes effect here within this time. One made through
+ * this server takes effect at once.
+ */
+const KEY_CACHE_MS = 1_000;
 const LOCAL: Principal = { keyId: null, role: "admin", actor: "local" };
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -127,6 +134,15 @@ function headerReader(request: Request, incoming: IncomingMessage | undefined): 
   };
 }
 
+/** The host a request was addressed to when no Host header was read (in-process requests): its URL's. */
+function hostOf(request: Request): string | null {
+  try {
+    return new URL(request.url).host;
+  } catch {
+    return null;
+  }
+}
+
 /** The one JSON shape of an error, with its status (or `status`) and the error's own headers. */
 function errorResponse(
   error: ApiError,
@@ -135,6 +151,26 @@ function errorResponse(
   status = error.status,
 ): Response {
   return jsonResponse(JSON.stringify(errorJson(error, requestId)), status, { ...error.headers, ...headers });
+}
+
+/**
+ * What a log line may say about an error: its name, code and stack frames, but not its message unless the
+ * operator opted in (`--log-screened-names`), because a message can quote the input (a screened name, a CSV
+ * cell) and logs are kept longer and read more widely than answers.
+ */
+export function errorForLog(error: unknown, withMessage: boolean): string {
+  if (!(error instanceof Error)) return withMessage ? String(error) : typeof error;
+  if (withMessage) return error.stack ?? error.message;
+  const code = (error as { code?: unknown }).code;
+  const frames = (error.stack ?? "").split("\n").filter((l) => l.startsWith("    at "));
+  return [`${error.name}${typeof code === "string" ? ` ${code}` : ""} (message not logged)`, ...frames].join(
+    "\n",
+  );
+}
+
+/** A route's path template as a pattern of concrete paths: /v1/chips/{id} matches /v1/chips/anything. */
+function pathPattern(path: string): RegExp {
+  return new RegExp(`^${path.replace(/\./g, "\\.").replace(/\{\w+\}/g, "[^/]+")}$`);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -152,12 +188,35 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
  *
  * @example const app = createApp(deps); const res = await app.request("/healthz");
  */
-export function createApp(deps: AppDeps): Hono {
-  const { config, logger, metrics, state } = deps;
+export function createApp(appDeps: AppDeps): Hono {
+  const { config, logger, metrics, state } = appDeps;
   const app = new Hono();
   const limiter = new RateLimiter(config.rateLimit, config.rateBurst);
   const keyCache = new Map<string, { info: ApiKeyInfo | undefined; until: number }>();
-  let keysExist: { value: boolean; until: number } | undefined;
+  const keyless = config.authMode === "open-loopback";
+  // Whether a key was ever created: keyless mode ends with the first key, and revoking keys never reopens it.
+  let keysCreated: { value: boolean; until: number } | undefined;
+  const guard = requestGuard({
+    allowedHosts: config.allowedHosts ?? ["localhost", "127.0.0.1", "::1"],
+    keyless,
+  });
+
+  // The key table as the routes see it: a key created or revoked through this server counts here at once,
+  // not when the cached lookups expire.
+  const keys: KeyStore = {
+    ...appDeps.keys,
+    async create(options) {
+      const created = await appDeps.keys.create(options);
+      keysCreated = { value: true, until: Number.POSITIVE_INFINITY };
+      return created;
+    },
+    async revoke(id) {
+      const info = await appDeps.keys.revoke(id);
+      for (const [key, entry] of keyCache) if (entry.info?.id === id) keyCache.delete(key);
+      return info;
+    },
+  };
+  const deps: AppDeps = { ...appDeps, keys };
 
   if (config.corsOrigins.length > 0) {
     app.use(
@@ -186,13 +245,16 @@ export function createApp(deps: AppDeps): Hono {
       key = header("x-api-key");
     }
     if (key === null) {
-      if (config.authMode === "open-loopback") {
-        // Without keys on loopback the server is open; it closes as soon as the first key is created.
+      if (keyless) {
+        // Without keys on loopback the server is open until a first key is created (with --open, for good).
+        if (config.keepOpen) return LOCAL;
         const now = Date.now();
-        if (!keysExist || keysExist.until < now) {
-          keysExist = { value: (await deps.keys.countActive()) > 0, until: now + 2_000 };
+        if (!keysCreated || keysCreated.until < now) {
+          const created = (await appDeps.keys.countAll()) > 0;
+          // Once a key exists the answer never changes back: revoking every key does not reopen the server.
+          keysCreated = { value: created, until: created ? Number.POSITIVE_INFINITY : now + KEY_CACHE_MS };
         }
-        if (!keysExist.value) return LOCAL;
+        if (!keysCreated.value) return LOCAL;
       }
       throw new ApiError(
         "UNAUTHORIZED",
@@ -206,7 +268,7 @@ export function createApp(deps: AppDeps): Hono {
     let entry = keyCache.get(key);
     if (!entry || entry.until < now) {
       if (keyCache.size > 10_000) keyCache.clear();
-      entry = { info: await deps.keys.findByHash(hashKey(key)), until: now + KEY_CACHE_MS };
+      entry = { info: await appDeps.keys.findByHash(hashKey(key)), until: now + KEY_CACHE_MS };
       keyCache.set(key, entry);
     }
     const info = entry.info;
@@ -280,6 +342,11 @@ export function createApp(deps: AppDeps): Hono {
       if (res.success) parsedQuery = res.data;
       else issues.push(...zodIssues(res.error.issues, "query"));
     }
+    const expected = r.body ? "application/json" : r.rawBody?.contentType;
+    if (expected !== undefined) {
+      const wrongType = checkContentType(header("content-type"), expected);
+      if (wrongType) throw wrongType;
+    }
     if (r.body) {
       const text = await readBodyText(request, config.maxBodyBytes, header);
       if (text.trim() === "") {
@@ -300,10 +367,7 @@ export function createApp(deps: AppDeps): Hono {
         }
       }
     }
-    if (issues.length > 0) {
-      const lines = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
-      throw new ApiError("INVALID_INPUT", `invalid request: ${lines}`, issues);
-    }
+    if (issues.length > 0) throw invalidInput(issues);
     return r.handler({
       query: parsedQuery as never,
       params: parsedParams as never,
@@ -333,6 +397,8 @@ export function createApp(deps: AppDeps): Hono {
         ...(state.draining && { connection: "close" }),
       });
       try {
+        const refused = guard(header("host") ?? hostOf(request), header("origin"));
+        if (refused) throw refused;
         const result = await run(
           r,
           request,
@@ -348,7 +414,8 @@ export function createApp(deps: AppDeps): Hono {
           response = jsonResponse(result.text, result.status, { ...result.headers, ...own() });
         } else if (result instanceof Response) {
           response = result;
-          for (const [name, value] of Object.entries(own())) response.headers.set(name, value);
+          for (const [name, value] of Object.entries({ ...API_HEADERS, ...own() }))
+            response.headers.set(name, value);
         } else {
           response = jsonResponse(JSON.stringify(result), 200, own());
         }
@@ -359,7 +426,7 @@ export function createApp(deps: AppDeps): Hono {
             requestId,
             route: r.path,
             code: apiError.code,
-            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+            error: errorForLog(error, config.logScreenedNames),
           });
         }
         response = errorResponse(apiError, requestId, own());
@@ -410,26 +477,66 @@ export function createApp(deps: AppDeps): Hono {
           headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": DOCS_CSP },
         }),
     }),
+    route({
+      method: "get",
+      path: "/docs/docs.js",
+      operationId: "docsScript",
+      summary: "The script of the interactive documentation (the page allows no inline script)",
+      tag: "system",
+      access: "public",
+      ready: false,
+      responses: { 200: { description: "JavaScript.", contentType: "text/javascript" } },
+      handler: () =>
+        new Response(docsScript, { headers: { "content-type": "text/javascript; charset=utf-8" } }),
+    }),
   ];
   for (const r of docRoutes) mount(r);
+
+  // A known path asked with another method is a 405 naming the methods it takes, not a 404.
+  const patterns = [...apiRoutes, ...docRoutes].map((r) => ({
+    pattern: pathPattern(r.path),
+    method: r.method,
+  }));
+  const methodsOf = (path: string): string[] => {
+    const methods = patterns.filter((p) => p.pattern.test(path)).map((p) => p.method.toUpperCase());
+    if (methods.includes("GET")) methods.push("HEAD");
+    return [...new Set(methods)];
+  };
 
   // The web UI (dist/web) answers GETs no route took, except under the API's own paths. It registers no
   // route, so the route table and /openapi.json stay the API only.
   const staticUi = createStaticHandler(config.webDir ?? join(packageRoot, "dist", "web"));
   app.notFound((c) => {
+    const request = c.req.raw;
+    const header = headerReader(request, (c.env as NodeBindings | undefined)?.incoming);
+    const requestId = randomUUID();
+    const refused = guard(header("host") ?? hostOf(request), header("origin"));
+    if (refused) {
+      metrics.request(c.req.method.toLowerCase(), "unmatched", refused.status, 0);
+      return errorResponse(refused, requestId, { "x-request-id": requestId });
+    }
     const ui = staticUi(c.req.method, c.req.path);
     if (ui) return ui;
-    const requestId = randomUUID();
-    metrics.request(c.req.method.toLowerCase(), "unmatched", 404, 0);
-    return errorResponse(
-      new ApiError("ROUTE_NOT_FOUND", `no route ${c.req.method} ${c.req.path}; see /docs`),
-      requestId,
-      { "x-request-id": requestId },
-    );
+    const allowed = methodsOf(c.req.path);
+    const error =
+      allowed.length > 0
+        ? new ApiError(
+            "METHOD_NOT_ALLOWED",
+            `${c.req.path} takes ${allowed.join(", ")}, not ${c.req.method}; see /docs`,
+            [{ path: "method", message: `accepted: ${allowed.join(", ")}` }],
+            { allow: allowed.join(", ") },
+          )
+        : new ApiError("ROUTE_NOT_FOUND", `no route ${c.req.method} ${c.req.path}; see /docs`);
+    metrics.request(c.req.method.toLowerCase(), "unmatched", error.status, 0);
+    return errorResponse(error, requestId, { "x-request-id": requestId });
   });
   app.onError((error, c) => {
     const requestId = randomUUID();
-    logger.log("error", "unhandled", { requestId, path: c.req.path, error: String(error) });
+    logger.log("error", "unhandled", {
+      requestId,
+      route: c.req.routePath,
+      error: errorForLog(error, config.logScreenedNames),
+    });
     return errorResponse(toApiError(error), requestId, { "x-request-id": requestId }, 500);
   });
   return app;

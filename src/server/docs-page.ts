@@ -1,10 +1,10 @@
 /**
  * Interactive API docs with no third-party assets: the page reads /openapi.json and renders each operation
- * with a "try it" form. Everything is inline so the server needs no network access and the CSP can forbid
- * every origin but this one.
+ * with a "try it" form. Its script comes from this server (/docs/docs.js), so the server needs no network
+ * access and the CSP allows no inline script, no other origin, and no framing by another page.
  */
 export const DOCS_CSP =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export const docsHtml = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -30,8 +30,10 @@ h2{font-size:16px;margin:22px 0 6px;text-transform:capitalize}
 <div class="key"><span>API key</span><input id="key" type="password" autocomplete="off" placeholder="cg_… (kept in this tab only)"></div>
 <div id="ops">Loading /openapi.json…</div>
 </main>
-<script>
-(function(){
+<script src="/docs/docs.js"></script></body></html>`;
+
+/** The page's script, served as /docs/docs.js so that the page needs no inline script. */
+export const docsScript = `(function(){
   var keyInput=document.getElementById('key');
   keyInput.value=sessionStorage.getItem('chipgateKey')||'';
   keyInput.addEventListener('input',function(){sessionStorage.setItem('chipgateKey',keyInput.value)});
@@ -84,4 +86,4 @@ h2{font-size:16px;margin:22px 0 6px;text-transform:capitalize}
     body.appendChild(btn);body.appendChild(out);d.appendChild(body);return d;
   }
 })();
-</script></body></html>`;
+`;

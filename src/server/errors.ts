@@ -8,8 +8,12 @@ import { ChipGateError, type ErrorCode, type Issue } from "../core/errors.js";
 export const httpErrorCodes = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  HOST_NOT_ALLOWED: 403,
+  ORIGIN_NOT_ALLOWED: 403,
   ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   NOT_READY: 503,
 } as const;
@@ -82,19 +86,4 @@ export function errorJson(error: ApiError, requestId: string): ErrorBody {
   };
 }
 
-/** Zod issues as `{path, message}`, prefixed with where the value came from (query, path) when not the body. */
-export function zodIssues(issues: readonly z.core.$ZodIssue[], prefix: string): Issue[] {
-  return issues.flatMap((i) => {
-    if (i.code === "invalid_union" && i.errors.length > 0) {
-      // Report the alternative that got furthest: the one whose first issue has the longest path.
-      const best = [...i.errors].sort((a, b) => (b[0]?.path.length ?? 0) - (a[0]?.path.length ?? 0))[0]!;
-      return zodIssues(
-        best.map((e) => ({ ...e, path: [...i.path, ...e.path] })),
-        prefix,
-      );
-    }
-    const path = [prefix, ...i.path.map(String)].filter(Boolean).join(".");
-    const message = i.code === "unrecognized_keys" ? `unknown field(s): ${i.keys.join(", ")}` : i.message;
-    return [{ path: path || "(body)", message }];
-  });
-}
+export { zodIssues } from "../core/issues.js";

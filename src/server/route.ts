@@ -20,8 +20,16 @@ export interface Principal {
 }
 
 export interface AppConfig {
-  /** `open-loopback`: no key existed at start and the server listens on loopback only (see serve.ts). */
+  /**
+   * `open-loopback` (keyless mode): no key was ever created, or the operator passed `--open`, and the server
+   * listens on loopback only (see serve.ts). Requests without a key are served as admin; Host and Origin must
+   * be loopback.
+   */
   authMode: "keys" | "open-loopback";
+  /** `--open`: keyless mode lasts while the server runs, even once keys exist. */
+  keepOpen?: boolean;
+  /** Host names a request's Host header may name (see guards.ts); default the loopback names. */
+  allowedHosts?: readonly string[];
   /** Requests per second per key; 0 turns limiting off. */
   rateLimit: number;
   rateBurst?: number;
@@ -105,7 +113,10 @@ export function route<
   return r as unknown as Route;
 }
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const;
+/** Headers of every API answer: never sniffed as another type, never kept by a cache (answers hold data). */
+export const API_HEADERS = { "x-content-type-options": "nosniff", "cache-control": "no-store" } as const;
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", ...API_HEADERS } as const;
 
 /**
  * A handler's JSON answer, already serialized, with its status and any headers of its own; the router adds

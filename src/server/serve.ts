@@ -6,6 +6,7 @@ import { loadEngine } from "../node/engine.js";
 import { loadScreeningDataset, type ScreenThread, startScreenThread } from "../node/screening/index.js";
 import { type AuditStore, openAuditStore } from "../store/index.js";
 import { createApp } from "./app.js";
+import { allowedHostNames, isLoopback } from "./guards.js";
 import { type KeyStore, openKeyStore } from "./keys/key-store.js";
 import { createLogger, type Logger, type LogLevel } from "./logger.js";
 import { Metrics } from "./metrics.js";
@@ -29,6 +30,10 @@ export interface ServeOptions {
   screenThread?: boolean;
   /** How long shutdown waits for requests in flight before closing their connections. */
   shutdownTimeoutMs: number;
+  /** `--open`: serve requests without a key as admin (loopback only) even though keys were created. */
+  open?: boolean;
+  /** Host names requests may be addressed to besides the bound address (`--allowed-hosts`); `*` for any. */
+  allowedHosts?: readonly string[];
   logger?: Logger;
 }
 
@@ -52,14 +57,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return (
-    h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === "::ffff:127.0.0.1"
-  );
-}
-
 /** Opens the trail and the key table, listens, then loads the data; /readyz turns 200 when it is loaded. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel);
@@ -75,15 +72,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await store.close();
     throw error;
   }
-  const activeKeys = await keys.countActive();
-  if (activeKeys === 0 && !isLoopback(options.host)) {
+  // Keyless mode is entered only while no key was ever created (revoking every key does not reopen it), or
+  // when the operator asks for it with --open; either way only on loopback.
+  const keyless = options.open === true || (await keys.countAll()) === 0;
+  if (keyless && !isLoopback(options.host)) {
     await keys.close();
     await store.close();
     const where = options.databaseUrl ? "--database-url <same url>" : `--data-dir ${options.dataDir}`;
     throw new ChipGateError(
       "INVALID_INPUT",
-      `refusing to listen on ${options.host}: no API key exists, so anyone who can reach this address could use the API. Create one first with \`chipgate keys create --role admin --name <who> ${where}\`, then start again (or listen on 127.0.0.1).`,
-      [{ path: "--host", message: "non-loopback address without any API key" }],
+      options.open
+        ? `refusing to listen on ${options.host} with --open: a server without keys listens on loopback only (127.0.0.1); drop --open to require keys.`
+        : `refusing to listen on ${options.host}: no API key exists, so anyone who can reach this address could use the API. Create one first with \`chipgate keys create --role admin --name <who> ${where}\`, then start again (or listen on 127.0.0.1).`,
+      [{ path: "--host", message: "non-loopback address without API keys" }],
     );
   }
   const state = new ServerState(options.screenCacheSize);
@@ -95,7 +96,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     logger,
     metrics,
     config: {
-      authMode: activeKeys === 0 ? "open-loopback" : "keys",
+      authMode: keyless ? "open-loopback" : "keys",
+      keepOpen: options.open === true,
+      allowedHosts: allowedHostNames(options.host, options.allowedHosts),
       rateLimit: options.rateLimit,
       ...(options.rateBurst !== undefined && { rateBurst: options.rateBurst }),
       maxBodyBytes: options.maxBodyBytes,
@@ -128,16 +131,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   logger.log("info", "listening", {
     url,
     store: store.dialect,
-    auth: activeKeys === 0 ? "open (no API key exists; loopback only)" : "api keys",
+    auth: keyless
+      ? `open (${options.open ? "--open" : "no API key was ever created"}; loopback only)`
+      : "api keys",
     rateLimit: options.rateLimit,
   });
-  if (activeKeys === 0) {
+  if (keyless) {
     logger.log(
       "warn",
-      "no API key exists: requests without a key are served with the admin role until one is created",
-      {
-        hint: "chipgate keys create --role admin",
-      },
+      options.open
+        ? "--open: requests without a key are served with the admin role (loopback only)"
+        : "no API key exists: requests without a key are served with the admin role until one is created",
+      { hint: "chipgate keys create --role admin" },
     );
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GroupCommitQueue, recordId, redactUrl } from "./common.js";
+import { GroupCommitQueue, OneAtATime, recordId, redactUrl } from "./common.js";
 
 describe("GroupCommitQueue", () => {
   it("writes items enqueued in one tick as one batch and resolves none before the write finished", async () => {
@@ -128,5 +128,43 @@ describe("redactUrl", () => {
   it("hides the password", () => {
     expect(redactUrl("postgres://u:s3cret@h:5432/db")).toBe("postgres://u:***@h:5432/db");
     expect(redactUrl("postgres://u@h/db")).toBe("postgres://u@h/db");
+  });
+});
+
+describe("OneAtATime", () => {
+  it("runs one at a time; callers that wait together share the next run, which starts after they came", async () => {
+    const runner = new OneAtATime<number>();
+    let running = 0;
+    let most = 0;
+    let runs = 0;
+    const gates: (() => void)[] = [];
+    const work = () =>
+      new Promise<number>((resolve) => {
+        running++;
+        most = Math.max(most, running);
+        const run = ++runs;
+        gates.push(() => {
+          running--;
+          resolve(run);
+        });
+      });
+    const first = runner.run("", work);
+    await new Promise((r) => setImmediate(r));
+    expect(runs).toBe(1);
+    // Three arrive while the first runs: they wait, and share one run after it.
+    const waiting = [runner.run("", work), runner.run("", work), runner.run("", work)];
+    // Another key waits its turn too, but is not merged with them.
+    const other = runner.run("anchors", work);
+    await new Promise((r) => setImmediate(r));
+    expect(runs).toBe(1);
+    gates.shift()!();
+    expect(await first).toBe(1);
+    await new Promise((r) => setImmediate(r));
+    gates.shift()!();
+    expect(await Promise.all(waiting)).toEqual([2, 2, 2]);
+    await new Promise((r) => setImmediate(r));
+    gates.shift()!();
+    expect(await other).toBe(3);
+    expect(most).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   type AuditEntryInput,
   type AuditRecord,
+  type ChainVerifier,
   type EntryTexts,
   encodeEntry,
   type HashFn,
@@ -9,9 +10,14 @@ import {
   type Placement,
   parseInstant,
   recordOf,
+  type StoredRecord,
   type VerifyResult,
 } from "../core/audit/index.js";
 import { ChipGateError, type Issue } from "../core/errors.js";
+import { LIMITS } from "../core/limits.js";
+
+import { timeSlices } from "../node/time-slices.js";
+
 import type { ListFilter, TimeRange } from "./audit-store.js";
 
 export const sha256: HashFn = (text) => createHash("sha256").update(text, "utf8").digest("hex");
@@ -32,8 +38,10 @@ export function recordId(ms: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** Rows fetched per query by `stream` and `verify`. */
+/** Rows fetched per query by `stream`. */
 export const CHUNK = 500;
+/** Rows `verify` reads at once: a read is not sliced, so it is kept short (records are a few KB each). */
+export const VERIFY_CHUNK = 100;
 /** Most appends written in one transaction. */
 export const MAX_BATCH = 256;
 
@@ -63,12 +71,13 @@ export interface RecordRow {
 export const RECORD_COLUMNS =
   "seq, id, recorded_at, kind, actor, outcome, input_json, output_json, engine_version, rule_data_version, screening_data_version, prev_hash, hash";
 
-export function rowToRecord(row: RecordRow): AuditRecord {
+/** A row as `ChainVerifier.pushStored` checks it: input and output as the texts stored, not parsed. */
+export function rowToStored(row: RecordRow): StoredRecord {
   return {
     kind: row.kind as "decision",
     actor: row.actor,
-    input: JSON.parse(row.input_json),
-    output: JSON.parse(row.output_json),
+    inputText: row.input_json,
+    outputText: row.output_json,
     ...(row.outcome === null ? {} : { outcome: row.outcome }),
     versions: {
       engine: row.engine_version,
@@ -81,6 +90,66 @@ export function rowToRecord(row: RecordRow): AuditRecord {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** Verifications with the same anchors give the same answer, so concurrent ones may share a walk. */
+export function anchorKey(options: { anchors?: readonly { seq: number; hash: string }[] }): string {
+  return (options.anchors ?? []).map((a) => `${a.seq}:${a.hash}`).join(",");
+}
+
+/**
+ * Runs long scans one at a time. A call that arrives while one runs waits for it; calls with the same `key`
+ * that are waiting together share one run, which starts after they all arrived (so each sees a state at least
+ * as new as when it asked): a thousand concurrent verifications cost two walks of the trail, not a thousand.
+ */
+export class OneAtATime<T> {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly waiting = new Map<string, Promise<T>>();
+
+  run(key: string, fn: () => Promise<T>): Promise<T> {
+    const queued = this.waiting.get(key);
+    if (queued) return queued;
+    const next = this.tail.then(() => {
+      this.waiting.delete(key);
+      return fn();
+    });
+    this.waiting.set(key, next);
+    this.tail = next.catch(() => {});
+    return next;
+  }
+}
+
+export function rowToRecord(row: RecordRow): AuditRecord {
+  const { inputText, outputText, ...stored } = rowToStored(row);
+  return {
+    ...recordOf(
+      { ...stored, input: JSON.parse(inputText), output: JSON.parse(outputText) } as AuditEntryInput,
+      stored,
+    ),
+    hash: stored.hash,
+  };
+}
+
+/**
+ * Walks the rows of a trail in seq order through `verifier`, reading `VERIFY_CHUNK` rows at a time with `read`
+ * (rows past `afterSeq`) and pausing every few milliseconds; stops at the first bad record.
+ */
+export async function walkStored(
+  verifier: ChainVerifier,
+  read: (afterSeq: number, limit: number) => RecordRow[] | Promise<RecordRow[]>,
+): Promise<void> {
+  const slices = timeSlices();
+  let afterSeq = 0;
+  for (;;) {
+    const rows = await read(afterSeq, VERIFY_CHUNK);
+    for (const row of rows) {
+      if (!verifier.pushStored(rowToStored(row))) return;
+      await slices.pause();
+    }
+    const last = rows[rows.length - 1];
+    if (rows.length < VERIFY_CHUNK || !last) return;
+    afterSeq = Number(last.seq);
+  }
 }
 
 /**
@@ -138,8 +207,8 @@ export function normalizeRange(range: TimeRange = {}): { from?: string; to?: str
 export function normalizeFilter(filter: ListFilter = {}): NormalizedFilter {
   const issues: Issue[] = [];
   const limit = filter.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    issues.push({ path: "limit", message: "must be an integer from 1 to 1000" });
+  if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.recordsPerPage) {
+    issues.push({ path: "limit", message: `must be an integer from 1 to ${LIMITS.recordsPerPage}` });
   }
   if (filter.order !== undefined && filter.order !== "asc" && filter.order !== "desc") {
     issues.push({ path: "order", message: 'must be "asc" or "desc"' });

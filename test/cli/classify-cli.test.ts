@@ -131,7 +131,7 @@ describe("chipgate classify", () => {
       JSON.stringify({ dieAreaMm2: -1 }),
       /dieAreaMm2: dieAreaMm2 \(mm2\) must be greater than zero/,
     ],
-    ["an unknown key", JSON.stringify({ dieArea: 5 }), /Unrecognized key.*dieArea/],
+    ["an unknown key", JSON.stringify({ dieArea: 5 }), /\(spec\): unknown field\(s\): dieArea/],
     ["a wrong type", JSON.stringify({ datacenter: "yes" }), /datacenter: datacenter must be true or false/],
   ])("rejects a spec with %s (exit 2, names the field)", (_what, content, message) => {
     const r = cli(["classify", "--spec", specFile(content), "--date", "2024-06-01"]);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -81,6 +82,60 @@ describe("chipgate serve and chipgate keys (real processes)", () => {
     expect(r.stderr).toContain("chipgate keys create --role admin");
   });
 
+  it("keyless mode (as npm start runs it): a cross-site text/plain POST or a foreign Host changes nothing", async () => {
+    const dataDir = tempDir();
+    const server = await startServer(["--data-dir", dataDir]);
+    const port = new URL(server.url).port;
+    /** A raw request, so that Host and Origin are exactly what a browser on another site would send. */
+    const raw = (path: string, headers: Record<string, string>, body?: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(
+          { host: "127.0.0.1", port, path, method: body === undefined ? "GET" : "POST", headers },
+          (res) => {
+            let text = "";
+            res.on("data", (d) => {
+              text += d;
+            });
+            res.on("end", () => resolve({ status: res.statusCode!, text }));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+    const page = { host: `127.0.0.1:${port}`, origin: "https://evil.example", "content-type": "text/plain" };
+    expect((await raw("/v1/keys", page, JSON.stringify({ role: "admin" }))).status).toBe(403);
+    expect((await raw("/v1/decisions", page, JSON.stringify(transaction(1)))).status).toBe(403);
+    const plain = { host: `127.0.0.1:${port}`, "content-type": "text/plain" };
+    expect((await raw("/v1/keys", plain, JSON.stringify({ role: "admin" }))).status).toBe(415);
+    // DNS rebinding: the page's own name, resolved to 127.0.0.1.
+    const rebound = await raw("/v1/decisions", { host: `evil.example:${port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.text).toContain("HOST_NOT_ALLOWED");
+    expect((await raw("/v1/decisions", { host: `localhost:${port}` })).status).toBe(200);
+    expect(JSON.parse(cli(["keys", "list", "--json", "--data-dir", dataDir]).stdout)).toEqual([]);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }, 60_000);
+
+  it("keyless mode only while no key was ever made, or with --open, and only on loopback", async () => {
+    const dataDir = tempDir();
+    const created = cli(["keys", "create", "--role", "admin", "--data-dir", dataDir, "--json"]);
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    expect(cli(["keys", "revoke", id, "--data-dir", dataDir]).status).toBe(0);
+    // Every key revoked: the server still requires one.
+    const closed = await startServer(["--data-dir", dataDir]);
+    expect((await fetch(`${closed.url}/v1/me`)).status).toBe(401);
+    closed.child.kill("SIGTERM");
+    expect(await closed.exited).toBe(0);
+    const open = await startServer(["--data-dir", dataDir, "--open"]);
+    expect((await fetch(`${open.url}/v1/me`)).status).toBe(200);
+    open.child.kill("SIGTERM");
+    expect(await open.exited).toBe(0);
+    const r = cli(["serve", "--open", "--host", "0.0.0.0", "--port", "0", "--data-dir", dataDir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("with --open: a server without keys listens on loopback only");
+  }, 90_000);
+
   it("keys create prints the key once; list and revoke never show it", () => {
     const dataDir = tempDir();
     const created = cli(["keys", "create", "--role", "analyst", "--name", "intake", "--data-dir", dataDir]);
@@ -137,9 +192,10 @@ describe("chipgate serve and chipgate keys (real processes)", () => {
 
     // After an import the thread's answers (for the old list) are not used until it has loaded the new one.
     const excerpt = readFileSync(join(import.meta.dirname, "../fixtures/screening/csl-2022-excerpt.csv"));
-    const imported = await fetch(`${threaded.url}/v1/data/import?filename=excerpt.csv`, {
+    const imported = await fetch(`${threaded.url}/v1/data/import?filename=excerpt.csv&allowShrink=true`, {
       method: "POST",
       body: excerpt,
+      headers: { "content-type": "text/csv" },
     });
     expect(imported.status).toBe(200);
     const zhipu = JSON.parse(await screen(threaded, "Zhipu AI Holdings")) as { band: string };

@@ -250,6 +250,17 @@ export function describeStore(target: StoreTarget): void {
     });
 
     describe("stream", () => {
+      it("runs verifications one at a time: those that wait together share one walk", async (ctx) => {
+        const { store } = await fresh(ctx);
+        await appendSequentially(store, 30);
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.verify()));
+        for (const r of results) expect(r).toMatchObject({ ok: true, checked: 30 });
+        // Asked together, they are answered by one walk of the trail (the same result), not twenty.
+        expect(new Set(results).size).toBe(1);
+        await appendSequentially(store, 1, 31);
+        expect(await store.verify()).toMatchObject({ ok: true, checked: 31 });
+      });
+
       it("yields every record once in seq order across chunk boundaries", async (ctx) => {
         const { store } = await fresh(ctx);
         for (let i = 0; i < 6; i++) {
@@ -292,6 +303,35 @@ export function describeStore(target: StoreTarget): void {
         const forged = JSON.stringify({ ...(records[1]!.input as object), destination: "US" });
         await attacker.run("UPDATE audit_records SET input_json = ? WHERE seq = 2", [forged]);
         expect((await store.verify()).firstBad).toMatchObject({ seq: 2, reason: "hash-mismatch" });
+      });
+
+      it("a value forged in place, with a duplicate key, reordered keys or whitespace: non-canonical", async (ctx) => {
+        const { store, records, attacker } = await tampered(ctx, 6);
+        const stored = async (seq: number) =>
+          String(
+            (await attacker.run("SELECT input_json FROM audit_records WHERE seq = ?", [seq]))[0]!.input_json,
+          );
+        // JSON.parse keeps the last of two equal keys, so this text still parses to the hashed value, while a
+        // query reading the column (or another JSON reader) may take the first: "US".
+        const forged = `{"destination":"US",${(await stored(2)).slice(1)}`;
+        await attacker.run("UPDATE audit_records SET input_json = ? WHERE seq = 2", [forged]);
+        expect(await store.verify()).toMatchObject({
+          ok: false,
+          checked: 1,
+          firstBad: { seq: 2, id: records[1]!.id, reason: "non-canonical" },
+        });
+        await attacker.run("UPDATE audit_records SET input_json = ? WHERE seq = 2", [
+          JSON.stringify(records[1]!.input),
+        ]);
+        expect((await store.verify()).ok).toBe(true);
+        const input = records[3]!.input as Record<string, unknown>;
+        const reordered = JSON.stringify(Object.fromEntries(Object.entries(input).reverse()));
+        await attacker.run("UPDATE audit_records SET input_json = ? WHERE seq = 4", [reordered]);
+        expect((await store.verify()).firstBad).toMatchObject({ seq: 4, reason: "non-canonical" });
+        await attacker.run("UPDATE audit_records SET input_json = ? WHERE seq = 4", [
+          JSON.stringify(input, null, 1),
+        ]);
+        expect((await store.verify()).firstBad).toMatchObject({ seq: 4, reason: "non-canonical" });
       });
 
       it("edit with the hash recomputed: names the next record", async (ctx) => {

@@ -24,6 +24,14 @@ export type {
   Warning,
 };
 
+/** What a key below admin reads of a record (GET /v1/decisions): no transaction, no decision. */
+export type RecordSummary = Omit<AuditRecord, "input" | "output"> & {
+  view: "summary";
+  destination: string | null;
+  date: string | null;
+  items: number | null;
+};
+
 export type Mode = "as-enforced" | "as-codified";
 
 export interface Me {
@@ -139,7 +147,7 @@ export interface DecisionCreated {
 }
 
 export interface DecisionPage {
-  decisions: AuditRecord[];
+  decisions: (AuditRecord | RecordSummary)[];
   nextCursor: string | null;
 }
 

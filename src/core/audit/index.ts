@@ -24,6 +24,7 @@ export type {
   EntryTexts,
   HashFn,
   Placement,
+  StoredRecord,
   VerifyFailure,
   VerifyFailureReason,
   VerifyResult,

@@ -49,6 +49,9 @@ export interface Placement {
   hash: string;
 }
 
+/** A record as its row holds it: `input` and `output` as the texts stored (canonical JSON, unless tampered with). */
+export type StoredRecord = EntryTexts & Placement;
+
 /** One record of the trail as stored; `hash` covers every other field, `prevHash` links it to `seq - 1`. */
 export interface AuditRecord extends AuditEntryInput {
   seq: number;
@@ -78,8 +81,11 @@ export type VerifyFailureReason =
   | "seq-out-of-order"
   /** `recordedAt` is earlier than the previous record's; stores never write that. */
   | "time-regression"
-  /** The record is not a well-formed record (missing field, malformed hash, bad time). */
+  /** The record is not a well-formed record (missing field, malformed hash, bad time, unparsable JSON). */
   | "malformed"
+  /** A stored input or output text is not the canonical JSON of its value (a duplicate key, reordered keys or
+   * whitespace): it was edited in place, and SQL reading the column may see another value than the hash covers. */
+  | "non-canonical"
   /** The head row says the trail is longer than the records found: the tail was removed. */
   | "truncated"
   /** Records exist beyond the head row: they were written around the store. */

@@ -1,5 +1,17 @@
-import { GENESIS_HASH, HASH_PATTERN, recordHashText } from "./chain.js";
-import type { AuditRecord, ChainHead, HashFn, VerifyFailure, VerifyResult } from "./types.js";
+import { canonicalJson } from "./canonical.js";
+import { GENESIS_HASH, HASH_PATTERN, recordHashText, recordHashTextOf } from "./chain.js";
+import type {
+  AuditRecord,
+  ChainHead,
+  HashFn,
+  Placement,
+  StoredRecord,
+  VerifyFailure,
+  VerifyResult,
+} from "./types.js";
+
+/** What the walk keeps of the previous record. */
+type Previous = Pick<Placement, "seq" | "id" | "hash" | "recordedAt">;
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -14,7 +26,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export class ChainVerifier {
   private checked = 0;
-  private previous: AuditRecord | undefined;
+  private previous: Previous | undefined;
   private failure: VerifyFailure | undefined;
   private readonly anchors: Map<number, string>;
 
@@ -27,15 +39,31 @@ export class ChainVerifier {
 
   /** Checks the next record; returns false once a bad record was found (later records are not looked at). */
   push(record: AuditRecord): boolean {
-    if (this.failure) return false;
-    const failure = this.check(record);
-    if (failure) {
-      this.failure = failure;
-      return false;
-    }
-    this.previous = record;
-    this.checked++;
-    return true;
+    return this.accept(record, () => recordHashText(record));
+  }
+
+  /**
+   * Checks the next record as its row stores it. Besides what `push` checks, each stored input and output text
+   * must be, byte for byte, the canonical JSON of the value it parses to: a text with a duplicate key, keys in
+   * another order or added whitespace parses to a value that hashes correctly, yet is not what was written
+   * (and a query reading the column may see the other value), so it is reported as `non-canonical`.
+   */
+  pushStored(record: StoredRecord): boolean {
+    return this.accept(record, () => {
+      for (const [field, text] of [
+        ["input", record.inputText],
+        ["output", record.outputText],
+      ] as const) {
+        let canonical: string;
+        try {
+          canonical = canonicalJson(JSON.parse(text));
+        } catch (error) {
+          throw new Error(`${field} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (canonical !== text) throw new NotCanonical(field, text, canonical);
+      }
+      return recordHashTextOf(record);
+    });
   }
 
   /**
@@ -63,7 +91,19 @@ export class ChainVerifier {
       : { ok: true, checked: this.checked, ...last };
   }
 
-  private check(record: AuditRecord): VerifyFailure | undefined {
+  private accept(record: Previous & { prevHash: string }, hashText: () => string): boolean {
+    if (this.failure) return false;
+    const failure = this.check(record, hashText);
+    if (failure) {
+      this.failure = failure;
+      return false;
+    }
+    this.previous = { seq: record.seq, id: record.id, hash: record.hash, recordedAt: record.recordedAt };
+    this.checked++;
+    return true;
+  }
+
+  private check(record: Previous & { prevHash: string }, hashText: () => string): VerifyFailure | undefined {
     const previous = this.previous;
     const expectedSeq = (previous?.seq ?? 0) + 1;
     const id = typeof record.id === "string" ? record.id : null;
@@ -105,8 +145,9 @@ export class ChainVerifier {
     }
     let text: string;
     try {
-      text = recordHashText(record);
+      text = hashText();
     } catch (error) {
+      if (error instanceof NotCanonical) return fail("non-canonical", error.message);
       return fail("malformed", error instanceof Error ? error.message : String(error));
     }
     const actual = this.sha256(text);
@@ -161,6 +202,16 @@ export class ChainVerifier {
       };
     }
     return undefined;
+  }
+}
+
+class NotCanonical extends Error {
+  constructor(field: string, stored: string, canonical: string) {
+    let at = 0;
+    while (at < stored.length && stored[at] === canonical[at]) at++;
+    super(
+      `the stored ${field} text differs from the canonical JSON of its value from character ${at} on (a duplicate key, reordered keys or whitespace): it was edited in place`,
+    );
   }
 }
 

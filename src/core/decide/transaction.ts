@@ -2,12 +2,13 @@ import { z } from "zod";
 import { icSpec, itemSpec } from "../classify/spec.js";
 import { isCountryCode } from "../countries.js";
 import { isIsoDate } from "../dates.js";
-import { LIMITS } from "../limits.js";
+import { LIMITS, tooLongMessage } from "../limits.js";
 import { exporterRoles } from "../rules/schema.js";
 
 const country = (what: string) =>
   z
     .string({ error: `${what} must be an ISO 3166-1 alpha-2 code such as CN` })
+    .max(LIMITS.textLength, { error: `${what} must be an ISO 3166-1 alpha-2 code such as CN` })
     .transform((s) => s.trim().toUpperCase())
     .refine(isCountryCode, { error: `${what} must be an ISO 3166-1 alpha-2 code such as CN, AE or MO` });
 
@@ -40,7 +41,11 @@ const ownership = {
 };
 
 export const party = z.strictObject({
-  name: z.string().trim().min(1, { error: "name must not be empty" }),
+  name: z
+    .string()
+    .max(LIMITS.nameLength, { error: tooLongMessage("name", LIMITS.nameLength) })
+    .trim()
+    .min(1, { error: "name must not be empty" }),
   country: country("country").optional(),
   /** Headquarters of the party or of its ultimate parent (EAR §744.23(a)(3) "headquartered in"). */
   headquarters: country("headquarters").optional(),
@@ -52,16 +57,37 @@ const quantity = z
   .number({ error: "quantity must be a number" })
   .int({ error: "quantity must be a whole number" })
   .positive({ error: "quantity must be at least 1" })
+  .max(LIMITS.quantityMax, { error: `quantity must be at most ${LIMITS.quantityMax}` })
   .default(1);
 
+/** A chip id of the catalog (GET /v1/chips). */
+const chipId = z
+  .string()
+  .min(1, { error: "chip id must not be empty" })
+  .max(LIMITS.textLength, { error: tooLongMessage("chip id", LIMITS.textLength) });
+
+/** A short free text: an end use, a certification id, a system name. */
+const text = (what: string) =>
+  z
+    .string()
+    .min(1, { error: `${what} must not be empty` })
+    .max(LIMITS.textLength, { error: tooLongMessage(what, LIMITS.textLength) });
+
+const entries = (what: string) =>
+  z.array(text(what)).max(LIMITS.listEntries, { error: `at most ${LIMITS.listEntries} ${what} entries` });
+
 export const transactionItem = z.union([
-  z.strictObject({ chip: z.string().min(1, { error: "chip id must not be empty" }), quantity }),
+  z.strictObject({ chip: chipId, quantity }),
   z.strictObject({ spec: itemSpec, quantity }),
   z.strictObject({
     system: z.strictObject({
-      name: z.string().min(1).optional(),
-      chip: z.union([z.string().min(1), icSpec]),
-      count: z.number().int().positive({ error: "count must be at least 1" }),
+      name: text("system name").optional(),
+      chip: z.union([chipId, icSpec]),
+      count: z
+        .number()
+        .int()
+        .positive({ error: "count must be at least 1" })
+        .max(LIMITS.chipsPerSystem, { error: `count must be at most ${LIMITS.chipsPerSystem}` }),
       otherwiseEccn: z
         .string()
         .regex(/^[0-9][A-E][0-9]{3}$/)
@@ -99,7 +125,10 @@ export const transaction = z.strictObject({
     .optional(),
   exportedFrom: country("exportedFrom").default("US"),
   destination: country("destination"),
-  items: z.array(transactionItem).min(1, { error: "items must list at least one item" }),
+  items: z
+    .array(transactionItem)
+    .min(1, { error: "items must list at least one item" })
+    .max(LIMITS.itemsPerDecision, { error: `at most ${LIMITS.itemsPerDecision} items per decision` }),
   endUser: party.optional(),
   consignee: party.optional(),
   /** The purchaser, when it is not the end user (listed parties bind in every role, reference §8). */
@@ -110,10 +139,19 @@ export const transaction = z.strictObject({
       error: `at most ${LIMITS.intermediateConsignees} intermediate consignees`,
     })
     .optional(),
-  endUse: z.array(z.string().min(1)).optional(),
-  exporter: z.union([z.string().trim().min(1), exporter]).optional(),
+  endUse: entries("endUse").optional(),
+  exporter: z
+    .union([
+      z
+        .string()
+        .max(LIMITS.nameLength, { error: tooLongMessage("exporter", LIMITS.nameLength) })
+        .trim()
+        .min(1),
+      exporter,
+    ])
+    .optional(),
   /** Ids of review-policy conditions the exporter certifies (see `data/rules/licensing.yaml`). */
-  certifications: z.array(z.string().min(1)).optional(),
+  certifications: entries("certification").optional(),
 });
 export type Transaction = z.infer<typeof transaction>;
 export type TransactionInput = z.input<typeof transaction>;

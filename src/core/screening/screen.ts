@@ -161,8 +161,10 @@ function lookupSpan(
         out.push({ term: t, sim: SIM_PHONETIC, how: "phonetic", distance: 0 });
       }
     });
-    // Typos are looked for inside single words only; joined runs are matched exactly or phonetically.
-    const maxEdits = joined ? 0 : maxEditsFor(text.length);
+    // Typos are looked for inside single words only; joined runs are matched exactly or phonetically. A word
+    // longer than any listed word is matched exactly and phonetically only: building its one-letter deletions
+    // costs the square of its length.
+    const maxEdits = joined || text.length > LIMITS.typoSearchWordLength ? 0 : maxEditsFor(text.length);
     if (maxEdits > 0) {
       const typos = new Map<number, number>();
       const consider = (t: number): void => {

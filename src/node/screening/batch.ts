@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import { parse } from "csv-parse";
 import { ChipGateError } from "../../core/errors.js";
 import type { ScreeningOptions } from "../../core/screening/types.js";
+import { emptyCsv, unreadableCsv } from "../csv-errors.js";
 import { checkBatchRow } from "./batch-row.js";
 import { type BatchChunk, type BatchChunkResult, type BatchItem, screenChunk } from "./batch-worker.js";
 import { loadScreeningDataset } from "./dataset.js";
@@ -257,20 +258,11 @@ export async function screenCsvFile(options: BatchOptions): Promise<BatchSummary
         options.onProgress({ rows: queries, fraction: size > 0 ? bytes / size : 1 });
       }
     }
-    if (nameAt < 0) {
-      throw inputError(`${options.file}: line 1: the file is empty; expected a header row`, "file");
-    }
+    if (nameAt < 0) throw emptyCsv();
     await submit();
     await waitUntil(() => nextToWrite === seq);
   } catch (e) {
-    const err = e as { code?: string; lines?: number; message?: string };
-    if (typeof err.code === "string" && err.code.startsWith("CSV_")) {
-      throw inputError(
-        `${options.file}: line ${err.lines ?? prevEnd + 1}: unreadable CSV: ${err.message}`,
-        "file",
-      );
-    }
-    throw e;
+    throw unreadableCsv(e) ?? e;
   } finally {
     await screener.close();
     if (options.out)

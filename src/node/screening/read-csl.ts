@@ -9,6 +9,7 @@ import {
   parseCslHeader,
   parseCslRow,
 } from "../../core/screening/csl.js";
+import { emptyCsv, unreadableCsv } from "../csv-errors.js";
 
 export interface CslFileContents {
   records: CslRecord[];
@@ -20,7 +21,8 @@ export interface CslFileContents {
 }
 
 function unreadable(file: string, error: unknown): ChipGateError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason =
+    (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
   return new ChipGateError("SCREENING_DATA_INVALID", `${file}: cannot read the screening list: ${reason}`, [
     { path: file, message: reason },
   ]);
@@ -28,11 +30,13 @@ function unreadable(file: string, error: unknown): ChipGateError {
 
 /**
  * Streams and validates a CSL-layout CSV. All or nothing: the first malformed row aborts with its line
- * number and reason, and the caller keeps whatever it had loaded before.
+ * number and reason, and the caller keeps whatever it had loaded before. Messages name the file as `label`
+ * (default its path): an upload is named as its sender called it, never by where the server keeps it.
  */
-export async function readCslFile(file: string): Promise<CslFileContents> {
+export async function readCslFile(path: string, options: { label?: string } = {}): Promise<CslFileContents> {
+  const file = options.label ?? path;
   const hash = createHash("sha256");
-  const source = createReadStream(file);
+  const source = createReadStream(path);
   source.on("data", (chunk) => hash.update(chunk));
   const parser = source.pipe(
     parse({ bom: true, relax_column_count: true, info: true, skip_empty_lines: true }),
@@ -77,19 +81,13 @@ export async function readCslFile(file: string): Promise<CslFileContents> {
     }
   } catch (e) {
     if (e instanceof ChipGateError) throw e;
-    const err = e as { code?: string; lines?: number; message?: string };
-    if (err.code?.startsWith("CSV_")) {
-      const where = err.lines ? `line ${err.lines}: ` : "";
-      throw new ChipGateError("SCREENING_DATA_INVALID", `${file}: ${where}malformed CSV: ${err.message}`, [
-        { path: err.lines ? `line ${err.lines}` : file, message: err.message ?? "malformed CSV" },
-      ]);
-    }
+    const csv = unreadableCsv(e, "SCREENING_DATA_INVALID");
+    if (csv) throw new ChipGateError(csv.code, `${file}: ${csv.message}`, csv.issues);
     throw unreadable(file, e);
   }
   if (!header) {
-    throw new ChipGateError("SCREENING_DATA_INVALID", `${file}: line 1: the file is empty (no CSL header)`, [
-      { path: "line 1", message: "empty file" },
-    ]);
+    const empty = emptyCsv("SCREENING_DATA_INVALID");
+    throw new ChipGateError(empty.code, `${file}: ${empty.message}`, empty.issues);
   }
   if (records.length === 0) {
     throw new ChipGateError("SCREENING_DATA_INVALID", `${file}: the file has a header but no records`, [

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { ChipGateError } from "../../core/errors.js";
+import { LIMITS } from "../../core/limits.js";
+import { ensurePrivateFile } from "../../node/private-files.js";
 import { redactUrl } from "../../store/common.js";
 import { DEFAULT_DATA_DIR, sqliteAuditFile } from "../../store/index.js";
 
@@ -43,6 +43,8 @@ export interface KeyStore {
   /** The key whose SHA-256 is `hash`, revoked or not. */
   findByHash(hash: string): Promise<ApiKeyInfo | undefined>;
   countActive(): Promise<number>;
+  /** Keys ever created, revoked ones included: keyless mode is entered only while this is 0. */
+  countAll(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -75,13 +77,15 @@ function toInfo(row: KeyRow): ApiKeyInfo {
   };
 }
 
+/** C0 and C1 control characters: a key name is printed to terminals by `keys list`. */
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
 function checkName(name: string | undefined): string | null {
   if (name === undefined) return null;
   const trimmed = name.trim();
-  if (trimmed === "" || trimmed.length > 200) {
-    throw new ChipGateError("INVALID_INPUT", "name: must be 1 to 200 characters", [
-      { path: "name", message: "must be 1 to 200 characters" },
-    ]);
+  const message = `must be 1 to ${LIMITS.textLength} characters, without control characters`;
+  if (trimmed === "" || trimmed.length > LIMITS.textLength || CONTROL_CHARACTERS.test(trimmed)) {
+    throw new ChipGateError("INVALID_INPUT", `name: ${message}`, [{ path: "name", message }]);
   }
   return trimmed;
 }
@@ -98,7 +102,7 @@ function checkRole(role: string): Role {
 const COLUMNS = "id, name, role, created_at, revoked_at";
 
 export function openSqliteKeyStore(file: string): KeyStore {
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateFile(file);
   const db = new Database(file);
   db.pragma("busy_timeout = 10000");
   db.pragma("journal_mode = WAL");
@@ -116,6 +120,7 @@ export function openSqliteKeyStore(file: string): KeyStore {
   const count = db.prepare<[], { n: number }>(
     "SELECT count(*) AS n FROM chipgate_api_keys WHERE revoked_at IS NULL",
   );
+  const countAll = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM chipgate_api_keys");
   return {
     location: file,
     async create(options) {
@@ -140,6 +145,9 @@ export function openSqliteKeyStore(file: string): KeyStore {
     },
     async countActive() {
       return count.get()!.n;
+    },
+    async countAll() {
+      return countAll.get()!.n;
     },
     async close() {
       if (db.open) db.close();
@@ -215,6 +223,10 @@ export async function openPostgresKeyStore(databaseUrl: string): Promise<KeyStor
       const [row] = await q<{ n: string }>(
         "SELECT count(*) AS n FROM chipgate_api_keys WHERE revoked_at IS NULL",
       );
+      return Number(row?.n ?? 0);
+    },
+    async countAll() {
+      const [row] = await q<{ n: string }>("SELECT count(*) AS n FROM chipgate_api_keys");
       return Number(row?.n ?? 0);
     },
     async close() {

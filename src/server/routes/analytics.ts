@@ -3,6 +3,7 @@ import { classify } from "../../core/classify/classify.js";
 import { isCountryCode } from "../../core/countries.js";
 import type { DecideContext } from "../../core/decide/decide.js";
 import { type Frontier, frontier } from "../../core/frontier.js";
+import { LIMITS } from "../../core/limits.js";
 import type { Condition } from "../../core/rules/schema.js";
 import type { Engine } from "../../node/engine.js";
 import { engineVersion } from "../../node/package-info.js";
@@ -16,14 +17,16 @@ const classificationsQuery = z.object({
 
 const countries = z
   .string()
-  .max(200)
+  .max(LIMITS.textLength)
   .transform((s) =>
     s
       .split(",")
       .map((c) => c.trim().toUpperCase())
       .filter((c) => c !== ""),
   )
-  .refine((list) => list.length >= 1 && list.length <= 12, { error: "give 1 to 12 country codes" })
+  .refine((list) => list.length >= 1 && list.length <= LIMITS.frontierCountries, {
+    error: `give 1 to ${LIMITS.frontierCountries} country codes`,
+  })
   .refine((list) => list.every(isCountryCode), {
     error: "each country must be an ISO 3166-1 alpha-2 code such as CN, AE or MO",
   })

@@ -4,6 +4,7 @@ import { classify } from "../../core/classify/classify.js";
 import { type ItemSpec, itemSpec, parseItemSpec } from "../../core/classify/spec.js";
 import { ChipGateError } from "../../core/errors.js";
 import { chipHistory } from "../../core/history.js";
+import { LIMITS } from "../../core/limits.js";
 import { currencyWarning } from "../../core/rules/currency.js";
 import { verificationStatus } from "../../core/rules/rulebook.js";
 import { zodIssues } from "../errors.js";
@@ -25,8 +26,12 @@ const classifyBody = z
   .meta({ example: { chip: "nvidia-h20", date: "2024-06-01" } });
 
 const chipsQuery = z.object({
-  search: z.string().max(200).optional().meta({ description: "Words that must all appear in id or name." }),
-  limit: intParam(1, 1000).optional(),
+  search: z
+    .string()
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "Words that must all appear in id or name." }),
+  limit: intParam(1, LIMITS.recordsPerPage).optional(),
   offset: intParam(0, 1_000_000).optional(),
 });
 
@@ -51,6 +56,20 @@ function classifiedCatalogChips(rules: object): Map<string, string> {
 function remember(cache: Map<string, string>, key: string, text: string): void {
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, text);
+}
+
+/** The catalog chip a path names; an unknown id is reported at `path.id`, where the caller gave it. */
+function chipAtPath(catalog: Parameters<typeof findChip>[0], id: string) {
+  try {
+    return findChip(catalog, id);
+  } catch (error) {
+    if (!(error instanceof ChipGateError)) throw error;
+    throw new ChipGateError(
+      error.code,
+      error.message,
+      error.issues.map((i) => ({ ...i, path: "path.id" })),
+    );
+  }
 }
 
 export const catalogRoutes: Route[] = [
@@ -131,7 +150,7 @@ export const catalogRoutes: Route[] = [
     params: idParams,
     responses: { 200: { description: "The chip." }, 404: { description: "No chip with this id." } },
     handler({ params, data }) {
-      return findChip(data.engine.catalog, params.id);
+      return chipAtPath(data.engine.catalog, params.id);
     },
   }),
   route({
@@ -148,7 +167,7 @@ export const catalogRoutes: Route[] = [
     },
     handler({ params, query, data }) {
       const { rules, catalog } = data.engine;
-      const chip = findChip(catalog, params.id);
+      const chip = chipAtPath(catalog, params.id);
       const mode = query.mode ?? "as-enforced";
       const stale = currencyWarning(rules, today());
       return {

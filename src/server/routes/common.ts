@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../../core/dates.js";
+import { LIMITS } from "../../core/limits.js";
 
 export const isoDate = z
   .string()
@@ -18,7 +19,7 @@ export const intParam = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, { error: `must be a whole number from ${min} to ${max}` });
 
-export const idParams = z.object({ id: z.string().min(1).max(200) });
+export const idParams = z.object({ id: z.string().min(1).max(LIMITS.textLength) });
 
 /** Today in UTC: the default date of a classification. */
 export function today(): string {

@@ -1,13 +1,20 @@
 import { z } from "zod";
 import { ChipGateError } from "../../core/errors.js";
-import { roles } from "../keys/key-store.js";
+import { LIMITS, tooLongMessage } from "../../core/limits.js";
+import { CONTROL_CHARACTERS, roles } from "../keys/key-store.js";
 import { json, type Route, route } from "../route.js";
 import { idParams } from "./common.js";
 
 const createBody = z
   .strictObject({
     role: z.enum(roles, { error: `role must be one of ${roles.join(", ")}` }),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: z
+      .string()
+      .max(LIMITS.textLength, { error: tooLongMessage("name", LIMITS.textLength) })
+      .trim()
+      .min(1)
+      .refine((n) => !CONTROL_CHARACTERS.test(n), { error: "must not hold control characters" })
+      .optional(),
   })
   .meta({ example: { role: "analyst", name: "order-intake" } });
 
@@ -47,7 +54,8 @@ export const keyRoutes: Route[] = [
     method: "delete",
     path: "/v1/keys/{id}",
     operationId: "revokeKey",
-    summary: "Revoke an API key; servers stop accepting it within seconds (their key cache expires)",
+    summary:
+      "Revoke an API key; this server refuses it at once, servers sharing its database within a second",
     tag: "keys",
     access: "admin",
     ready: false,

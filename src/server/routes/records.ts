@@ -1,23 +1,78 @@
 import { z } from "zod";
 import { AUDIT_CSV_HEADER, auditCsvLine } from "../../core/audit/csv.js";
-import { type AuditRecord, canonicalJson, INSTANT_FORMAT } from "../../core/audit/index.js";
+import { type AuditRecord, canonicalJson, INSTANT_FORMAT, parseInstant } from "../../core/audit/index.js";
 import { transaction } from "../../core/decide/transaction.js";
 import { ChipGateError } from "../../core/errors.js";
+import { invalidInput } from "../../core/issues.js";
+import { LIMITS } from "../../core/limits.js";
 import { ApiError } from "../errors.js";
-import { jsonText, type Route, route } from "../route.js";
+import type { Role } from "../keys/key-store.js";
+import { jsonText, type Route, roleRank, route } from "../route.js";
 import { idParams, intParam } from "./common.js";
 
-const instant = z.string().min(1).max(40).meta({ description: INSTANT_FORMAT });
+/** A time bound, checked here so that a bad one is reported as `query.from` / `query.to`. */
+const instant = z
+  .string()
+  .min(1)
+  .max(40)
+  .superRefine((text, ctx) => {
+    try {
+      parseInstant(text, "instant");
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: (error as ChipGateError).issues[0]?.message ?? "not an instant",
+      });
+    }
+  })
+  .meta({ description: INSTANT_FORMAT });
 
 const listQuery = z.object({
-  outcome: z.string().max(100).optional(),
-  actor: z.string().max(200).optional().meta({ description: "`key:<id>` of the key that decided." }),
+  outcome: z.string().max(LIMITS.textLength).optional(),
+  actor: z
+    .string()
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "`key:<id>` of the key that decided." }),
   from: instant.optional().meta({ description: `recordedAt from (inclusive): ${INSTANT_FORMAT}` }),
   to: instant.optional().meta({ description: "recordedAt before (exclusive)" }),
-  limit: intParam(1, 1000).optional().meta({ description: "1 to 1000; default 100." }),
-  cursor: z.string().max(100).optional().meta({ description: "`nextCursor` of the previous page." }),
+  limit: intParam(1, LIMITS.recordsPerPage)
+    .optional()
+    .meta({ description: `1 to ${LIMITS.recordsPerPage}; default 100.` }),
+  cursor: z
+    .string()
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "`nextCursor` of the previous page." }),
   order: z.enum(["asc", "desc"]).optional().meta({ description: "By seq; default asc." }),
 });
+
+/** The role that may read whole records (the transaction and the decision): the one that may export them. */
+const FULL_RECORDS: Role = "admin";
+
+/**
+ * What a role below FULL_RECORDS reads of a record: where it sits in the chain, who decided, the outcome and
+ * the versions, the destination and date asked about and the number of items, but not the transaction's
+ * parties and figures nor the decision's text. `view` says which of the two a record is.
+ */
+function readableRecord(record: AuditRecord, role: Role): unknown {
+  if (roleRank[role] >= roleRank[FULL_RECORDS]) return record;
+  const { input, output: _output, ...rest } = record;
+  const txn = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+  return {
+    ...rest,
+    view: "summary",
+    destination: typeof txn.destination === "string" ? txn.destination : null,
+    date: typeof txn.date === "string" ? txn.date : null,
+    items: Array.isArray(txn.items) ? txn.items.length : null,
+  };
+}
+
+/** A store's INVALID_INPUT about a filter field, named as the query parameter it came from. */
+function asQueryError(error: unknown): unknown {
+  if (!(error instanceof ChipGateError) || error.code !== "INVALID_INPUT") return error;
+  return invalidInput(error.issues.map((i) => ({ path: `query.${i.path}`, message: i.message })));
+}
 
 const exportQuery = z.object({
   format: z.enum(["jsonl", "csv"], { error: "format must be jsonl or csv" }),
@@ -81,30 +136,33 @@ export const recordRoutes: Route[] = [
     path: "/v1/decisions/{id}",
     operationId: "getDecision",
     summary:
-      "One recorded decision: its audit record, with the transaction as `input` and the decision as `output`",
+      "One recorded decision: its audit record, with the transaction as `input` and the decision as `output` (admin); a summary for other roles",
     tag: "decisions",
     access: "viewer",
     params: idParams,
     ready: false,
     responses: {
-      200: { description: "The audit record." },
+      200: {
+        description:
+          'The audit record (admin), or its summary (`view: "summary"`: no input or output) for viewer and analyst keys.',
+      },
       404: { description: "No decision with this id." },
     },
-    async handler({ params, deps }) {
+    async handler({ params, deps, principal }) {
       const record = await deps.store.get(params.id);
       if (!record) {
         throw new ChipGateError("NOT_FOUND", `no decision with id '${params.id}'`, [
           { path: "path.id", message: "no such decision" },
         ]);
       }
-      return record;
+      return readableRecord(record, principal.role);
     },
   }),
   route({
     method: "get",
     path: "/v1/decisions",
     operationId: "listDecisions",
-    summary: "Recorded decisions, filtered and paged by seq",
+    summary: "Recorded decisions, filtered and paged by seq (whole records for admin, summaries otherwise)",
     tag: "decisions",
     access: "viewer",
     query: listQuery,
@@ -112,17 +170,24 @@ export const recordRoutes: Route[] = [
     responses: {
       200: { description: "`{decisions, nextCursor}`; `nextCursor` is absent on the last page." },
     },
-    async handler({ query, deps }) {
-      const page = await deps.store.list({
-        ...(query.outcome !== undefined && { outcome: query.outcome }),
-        ...(query.actor !== undefined && { actor: query.actor }),
-        ...(query.from !== undefined && { from: query.from }),
-        ...(query.to !== undefined && { to: query.to }),
-        ...(query.limit !== undefined && { limit: query.limit }),
-        ...(query.cursor !== undefined && { cursor: query.cursor }),
-        ...(query.order !== undefined && { order: query.order }),
-      });
-      return { decisions: page.records, nextCursor: page.nextCursor ?? null };
+    async handler({ query, deps, principal }) {
+      const page = await deps.store
+        .list({
+          ...(query.outcome !== undefined && { outcome: query.outcome }),
+          ...(query.actor !== undefined && { actor: query.actor }),
+          ...(query.from !== undefined && { from: query.from }),
+          ...(query.to !== undefined && { to: query.to }),
+          ...(query.limit !== undefined && { limit: query.limit }),
+          ...(query.cursor !== undefined && { cursor: query.cursor }),
+          ...(query.order !== undefined && { order: query.order }),
+        })
+        .catch((error: unknown) => {
+          throw asQueryError(error);
+        });
+      return {
+        decisions: page.records.map((r) => readableRecord(r, principal.role)),
+        nextCursor: page.nextCursor ?? null,
+      };
     },
   }),
   route({
@@ -130,6 +195,8 @@ export const recordRoutes: Route[] = [
     path: "/v1/audit/verify",
     operationId: "verifyAudit",
     summary: "Recompute the hash chain of the whole trail and compare it with the head row",
+    description:
+      "One verification runs at a time per server, in slices that let other requests through; requests that arrive meanwhile share the next one.",
     tag: "audit",
     access: "viewer",
     ready: false,
@@ -163,7 +230,9 @@ export const recordRoutes: Route[] = [
         })
         [Symbol.asyncIterator]();
       // Pull the first record before answering so a bad range is a 400, not a broken stream.
-      const first = await iterator.next();
+      const first = await iterator.next().catch((error: unknown) => {
+        throw asQueryError(error);
+      });
       const encoder = new TextEncoder();
       let pending: IteratorResult<AuditRecord> | undefined = first;
       let headerSent = false;

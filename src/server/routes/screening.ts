@@ -1,11 +1,6 @@
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { parse } from "csv-parse";
 import { z } from "zod";
-import { LIMITS } from "../../core/limits.js";
+import { LIMITS, tooLongMessage } from "../../core/limits.js";
 import {
   LIST_CODES,
   type ListCode,
@@ -13,7 +8,9 @@ import {
   type ScreeningQuery,
   screenName,
 } from "../../core/screening/index.js";
+import { emptyCsv, unreadableCsv } from "../../node/csv-errors.js";
 import { engineVersion } from "../../node/package-info.js";
+import { DEFAULT_MAX_SHRINK, importList } from "../../node/screening/dataset.js";
 import {
   ageInDays,
   type BatchRow,
@@ -21,10 +18,11 @@ import {
   batchRowCsv,
   batchRowJson,
   checkBatchRow,
+  type DatasetVersion,
   enrichmentInfo,
-  importScreeningList,
   screenedJson,
 } from "../../node/screening/index.js";
+import { timeSlices } from "../../node/time-slices.js";
 import { bodyStream } from "../body.js";
 import { ApiError, toApiError } from "../errors.js";
 import type { Metrics } from "../metrics.js";
@@ -33,6 +31,7 @@ import type { LoadedData } from "../state.js";
 
 const countryCode = z
   .string()
+  .max(2, { error: "must be an ISO 3166-1 alpha-2 code such as CN" })
   .regex(/^[A-Za-z]{2}$/, { error: "must be an ISO 3166-1 alpha-2 code such as CN" })
   .transform((s) => s.toUpperCase());
 
@@ -79,11 +78,14 @@ const screenQuery = z
   .strictObject({
     name: z
       .string()
+      .max(LIMITS.nameLength, { error: tooLongMessage("name", LIMITS.nameLength) })
       .trim()
-      .min(1, { error: "name must not be empty" })
-      .max(LIMITS.nameLength, { error: `name must be at most ${LIMITS.nameLength} characters` }),
+      .min(1, { error: "name must not be empty" }),
     country: countryCode.optional().meta({ description: "ISO alpha-2 country of the party." }),
-    address: z.string().max(LIMITS.addressLength).optional(),
+    address: z
+      .string()
+      .max(LIMITS.addressLength, { error: tooLongMessage("address", LIMITS.addressLength) })
+      .optional(),
     ...controls,
   })
   .meta({
@@ -98,15 +100,27 @@ const batchBody = z
       .array(batchQuery)
       .min(1, { error: "queries must list at least one name" })
       .max(LIMITS.namesPerBatch, {
-        error: "at most 1,000 names per request; stream larger files to /v1/screen/csv",
+        error: `at most ${LIMITS.namesPerBatch} names per request; stream larger files to /v1/screen/csv`,
       }),
     ...controls,
   })
-  .meta({ description: "Up to 1,000 names; `limit`, `minScore` and `lists` apply to each." });
+  .meta({
+    description: `Up to ${LIMITS.namesPerBatch} names; \`limit\`, \`minScore\` and \`lists\` apply to each.`,
+  });
 
 const csvQuery = z.object({
-  column: z.string().min(1).max(200).optional().meta({ description: "Column of names; default `name`." }),
-  countryColumn: z.string().min(1).max(200).optional().meta({ description: "Column of ISO alpha-2 codes." }),
+  column: z
+    .string()
+    .min(1)
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "Column of names; default `name`." }),
+  countryColumn: z
+    .string()
+    .min(1)
+    .max(LIMITS.textLength)
+    .optional()
+    .meta({ description: "Column of ISO alpha-2 codes." }),
   format: z.enum(["jsonl", "csv"]).optional().meta({ description: "Response format; default jsonl." }),
   ...controls,
 });
@@ -134,7 +148,23 @@ const importQuery = z.object({
     .regex(/^[A-Za-z0-9._-]{1,100}$/, { error: "letters, digits, dot, dash and underscore only" })
     .optional()
     .meta({ description: "Name recorded as `importedFrom`; default consolidated.csv." }),
+  allowShrink: z.enum(["true", "false"], { error: "must be true or false" }).optional().meta({
+    description: "true: put the list in force even if a source list lost more than maxShrink of its rows.",
+  }),
+  maxShrink: z
+    .string()
+    .regex(/^\d{1,2}(\.\d{1,3})?$|^100$/, { error: "must be a percentage from 0 to 100" })
+    .optional()
+    .meta({
+      description: `Largest share (percent) of its rows a source list may lose; default ${DEFAULT_MAX_SHRINK * 100}.`,
+    }),
 });
+
+/** A list's version as an answer shows it: without where the server keeps the file. */
+function publicVersion(v: DatasetVersion): Omit<DatasetVersion, "loadedFrom"> {
+  const { loadedFrom: _where, ...rest } = v;
+  return rest;
+}
 
 type ScreenJson = ReturnType<typeof screenedJson>;
 type Query = { name: string; country?: string | undefined; address?: string | undefined };
@@ -220,9 +250,8 @@ function screeningVersion(data: LoadedData) {
 // request, and a text goes when its result leaves the cache (or the list, with its cache, is replaced).
 const texts = new WeakMap<object, string>();
 
-/** Screening runs on the event loop; yielding between slices keeps other requests moving during a batch. */
+/** Rows of a CSV upload answered per chunk of the response. */
 const SLICE = 64;
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export const screeningRoutes: Route[] = [
   route({
@@ -268,8 +297,10 @@ export const screeningRoutes: Route[] = [
       const results: unknown[] = [];
       const summary = { match: 0, review: 0, clear: 0 };
       const options = screeningOptions(body);
+      // Screening runs on the event loop; pausing every few milliseconds keeps other requests moving.
+      const slices = timeSlices();
       for (let i = 0; i < body.queries.length; i++) {
-        if (i > 0 && i % SLICE === 0) await yieldToLoop();
+        await slices.pause();
         const q = body.queries[i]!;
         const r = screenOne(data, q, deps.metrics, options);
         summary[r.band as keyof typeof summary]++;
@@ -313,12 +344,9 @@ export const screeningRoutes: Route[] = [
         first = await rows.next();
       } catch (error) {
         parser.destroy();
-        const e = error as { code?: string; message?: string };
-        if (typeof e.code === "string" && e.code.startsWith("CSV_"))
-          throw fail(`unreadable CSV: ${e.message}`, "(body)");
-        throw error;
+        throw unreadableCsv(error) ?? error;
       }
-      if (first.done) throw fail("the CSV is empty; expected a header row", "(body)");
+      if (first.done) throw emptyCsv();
       const header = first.value.record.map((h) => h.trim());
       const nameAt = header.indexOf(column);
       if (nameAt < 0) {
@@ -335,6 +363,7 @@ export const screeningRoutes: Route[] = [
       }
       let prevEnd = first.value.info.lines;
       const summary = { rows: 0, match: 0, review: 0, clear: 0, errors: 0 };
+      const slices = timeSlices();
       const encoder = new TextEncoder();
       let started = false;
       const options = screeningOptions(query);
@@ -356,6 +385,7 @@ export const screeningRoutes: Route[] = [
           }
           try {
             for (let n = 0; n < SLICE; n++) {
+              await slices.pause();
               const next = await rows.next();
               if (next.done) {
                 if (format === "jsonl") out += `${JSON.stringify({ summary })}\n`;
@@ -393,11 +423,7 @@ export const screeningRoutes: Route[] = [
             }
             controller.enqueue(encoder.encode(out));
           } catch (error) {
-            const e = error as { code?: string; message?: string };
-            const apiError =
-              typeof e.code === "string" && e.code.startsWith("CSV_")
-                ? fail(`line ${prevEnd + 1}: unreadable CSV: ${e.message}`, "(body)")
-                : toApiError(error);
+            const apiError = toApiError(unreadableCsv(error) ?? error);
             deps.logger.log("warn", "csv screening stopped", { code: apiError.code });
             out +=
               format === "jsonl"
@@ -467,7 +493,7 @@ export const screeningRoutes: Route[] = [
     operationId: "importScreeningList",
     summary: "Import a newer official consolidated.csv and put it in force on this server",
     description:
-      "The upload is validated and indexed completely before it replaces the list in the data directory; on any failure the previous list stays in force. Only the server receiving the upload switches; restart the others on the same data directory, or import on each.",
+      "The upload is validated and indexed completely before it replaces the list in the data directory; on any failure the previous list stays in force. Imports run one at a time. A list in which an `_id` appears twice within one source list, or in which a source list lost more than `maxShrink` percent of its rows (default 5) compared with the list in force, is refused with the counts unless `allowShrink=true`. Only the server receiving the upload switches; restart the others on the same data directory, or import on each.",
     tag: "data",
     access: "admin",
     query: importQuery,
@@ -477,18 +503,18 @@ export const screeningRoutes: Route[] = [
       400: { description: "The file is not a valid CSL (SCREENING_DATA_INVALID); nothing was replaced." },
     },
     async handler({ query, request, deps }) {
-      const dir = await mkdtemp(join(tmpdir(), "chipgate-import-"));
-      try {
-        const file = join(dir, query.filename ?? "consolidated.csv");
-        await pipeline(bodyStream(request, deps.config.maxUploadBytes), createWriteStream(file));
-        const dataset = await importScreeningList({ dataDir: deps.config.dataDir, file });
-        deps.state.swapScreening(dataset);
-        deps.logger.log("info", "screening list imported", { hash: dataset.version.hash });
-        const rows = Object.values(dataset.version.rowsPerList).reduce((a, b) => a + (b ?? 0), 0);
-        return json({ imported: true, version: dataset.version, rows, gaps: dataset.gaps });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      // Imports are serialized; the list is put in force while its import still holds the lock, so the list
+      // this server answers from is the one on disk, whatever order concurrent uploads finish in.
+      const dataset = await importList(bodyStream(request, deps.config.maxUploadBytes), {
+        dataDir: deps.config.dataDir,
+        label: query.filename ?? "consolidated.csv",
+        allowShrink: query.allowShrink === "true",
+        ...(query.maxShrink !== undefined && { maxShrink: Number(query.maxShrink) / 100 }),
+        onCommit: (imported) => deps.state.swapScreening(imported),
+      });
+      deps.logger.log("info", "screening list imported", { hash: dataset.version.hash });
+      const rows = Object.values(dataset.version.rowsPerList).reduce((a, b) => a + (b ?? 0), 0);
+      return json({ imported: true, version: publicVersion(dataset.version), rows, gaps: dataset.gaps });
     },
   }),
 ];

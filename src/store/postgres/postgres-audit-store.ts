@@ -6,9 +6,11 @@ import {
   checkEncodedEntry,
   type EntryTexts,
   type Placement,
+  type VerifyResult,
 } from "../../core/audit/index.js";
 import type { AuditStore, ListFilter, ListPage, TimeRange, VerifyOptions } from "../audit-store.js";
 import {
+  anchorKey,
   appendThrough,
   CHUNK,
   encodedToParams,
@@ -17,6 +19,7 @@ import {
   normalizeFilter,
   normalizeRange,
   notBefore,
+  OneAtATime,
   RECORD_COLUMNS,
   type RecordRow,
   recordId,
@@ -25,6 +28,7 @@ import {
   sha256,
   storeError,
   toPage,
+  walkStored,
   whereClause,
 } from "../common.js";
 import { postgresMigrations } from "./migrations.js";
@@ -127,6 +131,47 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
     }
   }
 
+  const verifications = new OneAtATime<VerifyResult>();
+
+  async function verifyNow(verifyOptions: VerifyOptions): Promise<VerifyResult> {
+    if (closed) throw storeError("the audit store is closed");
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw storeError(`cannot verify the PostgreSQL audit trail at ${location}`, error);
+    }
+    let broken: Error | undefined;
+    try {
+      // One snapshot for the head and every chunk: appends committed meanwhile by other servers are not seen,
+      // so they can neither break the walk nor look like rows written around the store.
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const head = (await client.query<HeadRow>("SELECT seq, hash FROM audit_head WHERE id = 1")).rows[0];
+      const verifier = new ChainVerifier(sha256, verifyOptions.anchors);
+      await walkStored(
+        verifier,
+        async (afterSeq, limit) =>
+          (
+            await client.query<RecordRow>(
+              `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`,
+              [afterSeq, limit],
+            )
+          ).rows,
+      );
+      await client.query("COMMIT");
+      return head
+        ? verifier.finish({ seq: Number(head.seq), hash: head.hash })
+        : headMissing(verifier.finish());
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw storeError(`cannot verify the PostgreSQL audit trail at ${location}`, error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
   return {
     dialect: "postgres",
     location,
@@ -178,44 +223,8 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions)
       }
     },
 
-    async verify(verifyOptions: VerifyOptions = {}) {
-      if (closed) throw storeError("the audit store is closed");
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw storeError(`cannot verify the PostgreSQL audit trail at ${location}`, error);
-      }
-      let broken: Error | undefined;
-      try {
-        // One snapshot for the head and every chunk: appends committed meanwhile by other servers are not seen,
-        // so they can neither break the walk nor look like rows written around the store.
-        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        const head = (await client.query<HeadRow>("SELECT seq, hash FROM audit_head WHERE id = 1")).rows[0];
-        const verifier = new ChainVerifier(sha256, verifyOptions.anchors);
-        let afterSeq = 0;
-        walk: for (;;) {
-          const { rows } = await client.query<RecordRow>(
-            `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`,
-            [afterSeq, CHUNK],
-          );
-          for (const row of rows) if (!verifier.push(rowToRecord(row))) break walk;
-          const last = rows[rows.length - 1];
-          if (rows.length < CHUNK || !last) break;
-          afterSeq = Number(last.seq);
-        }
-        await client.query("COMMIT");
-        return head
-          ? verifier.finish({ seq: Number(head.seq), hash: head.hash })
-          : headMissing(verifier.finish());
-      } catch (error) {
-        await client.query("ROLLBACK").catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        throw storeError(`cannot verify the PostgreSQL audit trail at ${location}`, error);
-      } finally {
-        client.release(broken);
-      }
+    verify(verifyOptions: VerifyOptions = {}) {
+      return verifications.run(anchorKey(verifyOptions), () => verifyNow(verifyOptions));
     },
 
     async head(): Promise<ChainHead> {

@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import {
   type ChainHead,
@@ -7,9 +5,12 @@ import {
   checkEncodedEntry,
   type EntryTexts,
   type Placement,
+  type VerifyResult,
 } from "../../core/audit/index.js";
+import { ensurePrivateFile } from "../../node/private-files.js";
 import type { AuditStore, ListFilter, ListPage, TimeRange, VerifyOptions } from "../audit-store.js";
 import {
+  anchorKey,
   appendThrough,
   CHUNK,
   GroupCommitQueue,
@@ -17,6 +18,7 @@ import {
   MAX_BATCH,
   normalizeFilter,
   normalizeRange,
+  OneAtATime,
   RECORD_COLUMNS,
   type RecordRow,
   recordId,
@@ -24,6 +26,7 @@ import {
   sha256,
   storeError,
   toPage,
+  walkStored,
   whereClause,
 } from "../common.js";
 import { sqliteMigrations } from "./migrations.js";
@@ -49,7 +52,7 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
   const now = options.now ?? (() => new Date());
   let db: Db;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    ensurePrivateFile(file);
     db = openConnection(file, false);
     migrate(db);
   } catch (error) {
@@ -112,6 +115,35 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
     }
   }
 
+  const verifications = new OneAtATime<VerifyResult>();
+
+  async function verifyNow(verifyOptions: VerifyOptions): Promise<VerifyResult> {
+    guard();
+    // A separate connection holding one read transaction sees one snapshot (WAL), so appends made meanwhile
+    // by this or another process neither appear half-way nor look like rows beyond the head.
+    let reader: Db;
+    try {
+      reader = openConnection(file, true);
+    } catch (error) {
+      throw storeError(`cannot open the SQLite audit trail at ${file} for verification`, error);
+    }
+    try {
+      reader.exec("BEGIN");
+      const head = reader.prepare<[], HeadRow>(SELECT_HEAD).get();
+      const chunk = reader.prepare<[number, number], RecordRow>(
+        `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > ? ORDER BY seq LIMIT ?`,
+      );
+      const verifier = new ChainVerifier(sha256, verifyOptions.anchors);
+      await walkStored(verifier, (afterSeq, limit) => chunk.all(afterSeq, limit));
+      reader.exec("COMMIT");
+      return head ? verifier.finish({ seq: head.seq, hash: head.hash }) : headMissing(verifier.finish());
+    } catch (error) {
+      throw storeError(`cannot verify the SQLite audit trail at ${file}`, error);
+    } finally {
+      reader.close();
+    }
+  }
+
   return {
     dialect: "sqlite",
     location: file,
@@ -164,39 +196,8 @@ export async function openSqliteAuditStore(options: SqliteAuditStoreOptions): Pr
       }
     },
 
-    async verify(verifyOptions: VerifyOptions = {}) {
-      guard();
-      // A separate connection holding one read transaction sees one snapshot (WAL), so appends made meanwhile
-      // by this or another process neither appear half-way nor look like rows beyond the head.
-      let reader: Db;
-      try {
-        reader = openConnection(file, true);
-      } catch (error) {
-        throw storeError(`cannot open the SQLite audit trail at ${file} for verification`, error);
-      }
-      try {
-        reader.exec("BEGIN");
-        const head = reader.prepare<[], HeadRow>(SELECT_HEAD).get();
-        const chunk = reader.prepare<[number, number], RecordRow>(
-          `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > ? ORDER BY seq LIMIT ?`,
-        );
-        const verifier = new ChainVerifier(sha256, verifyOptions.anchors);
-        let afterSeq = 0;
-        walk: for (;;) {
-          const rows = chunk.all(afterSeq, CHUNK);
-          for (const row of rows) if (!verifier.push(rowToRecord(row))) break walk;
-          const last = rows[rows.length - 1];
-          if (rows.length < CHUNK || !last) break;
-          afterSeq = Number(last.seq);
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        reader.exec("COMMIT");
-        return head ? verifier.finish({ seq: head.seq, hash: head.hash }) : headMissing(verifier.finish());
-      } catch (error) {
-        throw storeError(`cannot verify the SQLite audit trail at ${file}`, error);
-      } finally {
-        reader.close();
-      }
+    verify(verifyOptions: VerifyOptions = {}) {
+      return verifications.run(anchorKey(verifyOptions), () => verifyNow(verifyOptions));
     },
 
     async head(): Promise<ChainHead> {

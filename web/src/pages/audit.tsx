@@ -4,7 +4,7 @@ import { useCan } from "../auth";
 import { Badge, downloadBlob, ErrorBox, Loading, PageTitle } from "../components/common";
 import { outcomeColor } from "../components/decision-view";
 import { outcomeLabel } from "../format";
-import type { AuditRecord, Decision, DecisionPage, VerifyResult } from "../types";
+import type { AuditRecord, Decision, DecisionPage, RecordSummary, VerifyResult } from "../types";
 
 interface Filters {
   outcome: string;
@@ -21,7 +21,13 @@ function instant(date: string, next = false): string | undefined {
   return d.toISOString();
 }
 
-function summaryOf(r: AuditRecord): string {
+function recordOutput(r: AuditRecord | RecordSummary | undefined): unknown {
+  return r && "output" in r ? r.output : undefined;
+}
+
+function summaryOf(r: AuditRecord | RecordSummary): string {
+  // Keys below admin read summaries: destination and item count, without the transaction itself.
+  if (!("input" in r)) return `${r.items ?? "?"} item(s) → ${r.destination ?? "?"}`;
   const input = r.input as {
     destination?: string;
     items?: { chip?: string; quantity?: number }[];
@@ -35,7 +41,7 @@ export default function AuditPage() {
   const isAdmin = useCan("admin");
   const [filters, setFilters] = useState<Filters>({ outcome: "", actor: "", from: "", to: "" });
   const [applied, setApplied] = useState<Filters>(filters);
-  const [records, setRecords] = useState<AuditRecord[]>([]);
+  const [records, setRecords] = useState<(AuditRecord | RecordSummary)[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -249,8 +255,8 @@ export default function AuditPage() {
           {loading ? "Loading…" : "Load more"}
         </button>
       )}
-      {records.length > 0 && (records[0]?.output as Decision | undefined)?.disclaimer && (
-        <p class="muted small">{(records[0]!.output as Decision).disclaimer}</p>
+      {records.length > 0 && (recordOutput(records[0]) as Decision | undefined)?.disclaimer && (
+        <p class="muted small">{(recordOutput(records[0]) as Decision).disclaimer}</p>
       )}
     </section>
   );

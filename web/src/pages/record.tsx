@@ -1,9 +1,9 @@
 import { ErrorBox, Loading, PageTitle, useApi } from "../components/common";
 import { DecisionView } from "../components/decision-view";
-import type { AuditRecord, Decision } from "../types";
+import type { AuditRecord, Decision, RecordSummary } from "../types";
 
 export default function RecordPage({ id }: { id: string }) {
-  const rec = useApi<AuditRecord>(`/v1/decisions/${encodeURIComponent(id)}`);
+  const rec = useApi<AuditRecord | RecordSummary>(`/v1/decisions/${encodeURIComponent(id)}`);
   const r = rec.data;
   return (
     <section class="record">
@@ -43,10 +43,20 @@ export default function RecordPage({ id }: { id: string }) {
               <code class="hash">{r.prevHash}</code>
             </dd>
           </dl>
-          <h2>Transaction as submitted</h2>
-          <pre class="json">{JSON.stringify(r.input, null, 2)}</pre>
-          <h2>Decision</h2>
-          <DecisionView decision={r.output as Decision} />
+          {"input" in r ? (
+            <>
+              <h2>Transaction as submitted</h2>
+              <pre class="json">{JSON.stringify(r.input, null, 2)}</pre>
+              <h2>Decision</h2>
+              <DecisionView decision={r.output as Decision} />
+            </>
+          ) : (
+            <p class="muted" data-testid="record-summary">
+              Outcome {r.outcome ?? "not recorded"}: {r.items ?? "?"} item(s) to {r.destination ?? "?"}
+              {r.date ? ` on ${r.date}` : ""}. The transaction and the decision are shown to admin keys only,
+              the role that may export the trail.
+            </p>
+          )}
         </>
       )}
     </section>

@@ -21,5 +21,21 @@ export function phoneticKey(token: string): string {
     .replace(/\u0002/g, "sh")
     .replace(/\u0003/g, "zh");
   // Doubled letters are the most common romanization and typing variance (Melli / Meli).
-  return s.replace(/(.)\1+/g, "$1");
+  return collapseRuns(s);
+}
+
+/**
+ * Each run of one repeated character as one character. A loop, not /(.)\1+/: the regular-expression engine
+ * backtracks through a run recursively, which overflows the stack on a run of millions of characters.
+ */
+function collapseRuns(s: string): string {
+  let out = "";
+  let from = 0; // start of the stretch not yet copied
+  for (let i = 1; i < s.length; i++) {
+    if (s.charCodeAt(i) !== s.charCodeAt(i - 1)) continue;
+    out += s.slice(from, i); // up to and including the run's first character
+    while (i + 1 < s.length && s.charCodeAt(i + 1) === s.charCodeAt(i)) i++;
+    from = i + 1;
+  }
+  return out + s.slice(from);
 }
