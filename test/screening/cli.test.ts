@@ -175,7 +175,7 @@ describe("chipgate screen result controls and batches", () => {
     const list = join(dir, "three-lists.csv");
     await writeFile(list, `${header}\n${rows.join("\n")}\n`);
     const own = join(dir, "three-lists");
-    expect(chipgate("data", "import", list, "--data-dir", own).status).toBe(0);
+    expect(chipgate("data", "import", list, "--allow-shrink", "--data-dir", own).status).toBe(0);
     const run = (...args: string[]) =>
       JSON.parse(
         chipgate("screen", "Kelvatrix Quorvant Trading", "--json", ...args, "--data-dir", own).stdout,

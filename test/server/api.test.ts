@@ -440,6 +440,7 @@ describe("screening", () => {
   it("keeps an upload's other columns, reports an over-long name as a bad row, and applies the controls", async () => {
     const res = await s.request("/v1/screen/csv?column=party&limit=1&lists=EL", {
       method: "POST",
+      headers: { "content-type": "text/csv" },
       body: `ref,party,amount\nA-1,Huawei Technologies,10\nA-2,${"z".repeat(501)},20\n`,
     });
     const lines = (await res.text())
@@ -459,6 +460,7 @@ describe("screening", () => {
     const csv = await (
       await s.request("/v1/screen/csv?format=csv&column=party", {
         method: "POST",
+        headers: { "content-type": "text/csv" },
         body: "ref,party\nA-1,Acme Widgets\n",
       })
     ).text();
