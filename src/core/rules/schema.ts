@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates.js";
+import { LIST_CODES } from "../screening/csl.js";
 
 /**
  * Schemas of the rule-data files in data/rules. Every object is strict: an unknown key is an error, so a typo
@@ -275,22 +276,8 @@ const endUseWords = z
 
 const undated = { cite, uncertain: z.array(z.string()).optional() };
 
-export const listCodes = [
-  "EL",
-  "SDN",
-  "MEU",
-  "DPL",
-  "UVL",
-  "DTC",
-  "ISN",
-  "SSI",
-  "CMIC",
-  "PLC",
-  "NS-MBS",
-  "CAPTA",
-  "FSE",
-] as const;
-const listCode = z.enum(listCodes);
+// The lists a meaning can be given to are the lists the screening data knows.
+const listCode = z.enum(LIST_CODES);
 const listEffect = z.enum(["requirement", "red-flag", "warning"]);
 
 /** One meaning of a list match: a requirement states its text and policy; the others a message. */
